@@ -1,0 +1,93 @@
+import {
+  ConditionalCheckFailedException,
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Subscriber } from '../core/subscriber.js';
+import type { DuePage, SubscriberStore } from '../ports.js';
+
+export const DUE_INDEX = 'due-index';
+
+/**
+ * One item per subscriber keyed by the normalized address; every write is a
+ * conditional put on `version`, so there are no transactions anywhere.
+ * The due index is sparse: only records with `dueShard` and `due` appear.
+ */
+export function createDynamoStore(client: DynamoDBClient, tableName: string): SubscriberStore {
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return {
+    async get(email) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { email }, ConsistentRead: true }));
+      return result.Item as Subscriber | undefined;
+    },
+    async put(subscriber, expectedVersion) {
+      const item = { ...subscriber, version: (expectedVersion ?? 0) + 1 };
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ...(expectedVersion === null
+              ? { ConditionExpression: 'attribute_not_exists(email)' }
+              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+        return JSON.parse(JSON.stringify(item)) as Subscriber;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+    async queryDue(shard, now, limit, cursor): Promise<DuePage> {
+      const result = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'dueShard = :shard AND due <= :now',
+          ExpressionAttributeValues: { ':shard': shard, ':now': now },
+          Limit: limit,
+          ExclusiveStartKey: cursor ? (JSON.parse(cursor) as Record<string, unknown>) : undefined,
+        }),
+      );
+      return {
+        items: (result.Items ?? []) as Subscriber[],
+        cursor: result.LastEvaluatedKey ? JSON.stringify(result.LastEvaluatedKey) : undefined,
+      };
+    },
+  };
+}
+
+/** The table as production defines it (sst.config.ts); used by the local stack and tests. */
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [
+        { AttributeName: 'email', AttributeType: 'S' },
+        { AttributeName: 'dueShard', AttributeType: 'N' },
+        { AttributeName: 'due', AttributeType: 'N' },
+      ],
+      KeySchema: [{ AttributeName: 'email', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: DUE_INDEX,
+          KeySchema: [
+            { AttributeName: 'dueShard', KeyType: 'HASH' },
+            { AttributeName: 'due', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    }),
+  );
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { parseKeyring, type TokenKeyring } from './core/tokens.js';
+
+/** Everything an entry point needs from its environment, read once and validated. */
+export type AppConfig = {
+  tableName: string;
+  baseUrl: string;
+  mailFrom: string;
+  unsubscribeMailto: string;
+  keys: TokenKeyring;
+};
+
+const schema = z.object({
+  TABLE_NAME: z.string().min(1),
+  BASE_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
+  MAIL_FROM: z.string().min(3).regex(/^[^\r\n]+$/),
+  UNSUBSCRIBE_MAILTO: z.string().regex(/^mailto:[^\s<>]+$/),
+  TOKEN_KEYS: z.string().min(1),
+});
+
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`invalid configuration (${problems.join('; ')})`);
+  }
+  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS } = parsed.data;
+  return {
+    tableName: TABLE_NAME,
+    baseUrl: BASE_URL,
+    mailFrom: MAIL_FROM,
+    unsubscribeMailto: UNSUBSCRIBE_MAILTO,
+    keys: parseKeyring(TOKEN_KEYS),
+  };
+}

@@ -1,0 +1,111 @@
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { AppError, type AppErrorCode } from '../errors.js';
+import { MailerError } from '../ports.js';
+import type { ServiceDeps } from '../services/deps.js';
+import { linkRoutes } from './link-routes.js';
+import { backToSignup, CONTENT_SECURITY_POLICY, messagePage } from './pages.js';
+import { signupRoutes } from './signup-routes.js';
+
+export type AppDeps = ServiceDeps & {
+  /** How the entry point learns the client's address (Lambda event, Node socket). */
+  clientIp?: (c: Context) => string | undefined;
+};
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+const STATUS: Record<AppErrorCode, 400 | 404 | 409 | 410 | 413 | 415 | 503> = {
+  'invalid-input': 400,
+  'invalid-link': 400,
+  'expired-link': 410,
+  gone: 410,
+  'not-found': 404,
+  conflict: 409,
+  'unsupported-media-type': 415,
+  'payload-too-large': 413,
+  unavailable: 503,
+};
+
+const TITLES: Record<AppErrorCode, string> = {
+  'invalid-input': 'Something is missing',
+  'invalid-link': 'This link does not work',
+  'expired-link': 'This link has expired',
+  gone: 'You have left the course',
+  'not-found': 'Page not found',
+  conflict: 'Please try again',
+  'unsupported-media-type': 'Unsupported request',
+  'payload-too-large': 'Too much data',
+  unavailable: 'Please try again in a minute',
+};
+
+export function wantsJson(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  const accept = c.req.header('accept') ?? '';
+  return type.includes('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
+}
+
+export function errorResponse(c: Context, error: AppError) {
+  const status = STATUS[error.code];
+  if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
+  const hint = error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone'
+    ? 'You can sign up again below; we will send you a fresh confirmation email.'
+    : '';
+  return c.html(messagePage(TITLES[error.code], `${error.message} ${hint}`.trim(), backToSignup), status);
+}
+
+/** The whole HTTP surface; entry points wrap it for Lambda or Node. */
+export function createApp(deps: AppDeps) {
+  const app = new Hono();
+  app.use(async (c, next) => {
+    await next();
+    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // Links carry tokens: never leak them to another site through Referer.
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('X-Frame-Options', 'DENY');
+    c.header('Cache-Control', 'no-store');
+  });
+  app.use(
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) => errorResponse(c, new AppError('payload-too-large', 'The request body is larger than 16 KB.')),
+    }),
+  );
+  app.get('/health', (c) => c.json({ ok: true }));
+  app.route('/', signupRoutes(deps));
+  app.route('/', linkRoutes(deps));
+  app.notFound((c) => errorResponse(c, new AppError('not-found', 'There is nothing at this address.')));
+  app.onError((error, c) => {
+    if (error instanceof AppError) return errorResponse(c, error);
+    if (error instanceof MailerError) {
+      deps.log?.('http.mailer-error', { kind: error.kind, error: error.message });
+      return errorResponse(c, new AppError('unavailable', 'We could not send the email just now.'));
+    }
+    deps.log?.('http.error', { path: c.req.path, error: error instanceof Error ? error.stack : String(error) });
+    return wantsJson(c)
+      ? c.json({ error: 'internal', message: 'Something went wrong on our side.' }, 500)
+      : c.html(messagePage('Something went wrong', 'Something went wrong on our side. Please try again.'), 500);
+  });
+  return app;
+}
+
+/** Reads a form or JSON body into a flat record; anything else is a clear 4xx. */
+export async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (type.startsWith('application/json')) {
+    const body: unknown = await c.req.json().catch(() => {
+      throw new AppError('invalid-input', 'The request body is not valid JSON.');
+    });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new AppError('invalid-input', 'The request body must be a JSON object.');
+    }
+    return body as Record<string, unknown>;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    const body = await c.req.parseBody().catch(() => {
+      throw new AppError('invalid-input', 'The form data could not be read.');
+    });
+    return Object.fromEntries(Object.entries(body).filter(([, value]) => typeof value === 'string'));
+  }
+  throw new AppError('unsupported-media-type', 'Send the form as application/x-www-form-urlencoded or JSON.');
+}

@@ -1,0 +1,38 @@
+import type { Subscriber } from './core/subscriber.js';
+
+/** Tiny interfaces the services depend on; adapters live in ./adapters. */
+export interface SubscriberStore {
+  get(email: string): Promise<Subscriber | undefined>;
+  /**
+   * Writes the record if the stored version still equals `expectedVersion`
+   * (null: only if no record exists). Returns the record as stored, with its
+   * version bumped, or undefined when another writer got there first.
+   */
+  put(subscriber: Subscriber, expectedVersion: number | null): Promise<Subscriber | undefined>;
+  /** One page of the sparse due index for one shard: due <= now, oldest first. */
+  queryDue(shard: number, now: number, limit: number, cursor?: string): Promise<DuePage>;
+}
+
+export type DuePage = { items: Subscriber[]; cursor?: string };
+
+export type MailerErrorKind = 'throttled' | 'rejected' | 'transient';
+
+export class MailerError extends Error {
+  override name = 'MailerError';
+  constructor(
+    readonly kind: MailerErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Mailer {
+  /** Sends a raw MIME message; resolves with the provider's message id or throws MailerError. */
+  send(message: { from: string; to: string; raw: string }): Promise<{ messageId: string }>;
+}
+
+export interface Clock {
+  now(): Date;
+}

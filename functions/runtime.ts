@@ -1,0 +1,34 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import course from '../build/emails.json' with { type: 'json' };
+import { createDynamoStore } from './adapters/dynamo-store.js';
+import { createSesMailer } from './adapters/ses-mailer.js';
+import { loadConfig } from './config.js';
+import type { CompiledCourse } from './core/message.js';
+import type { Clock } from './ports.js';
+import type { ServiceDeps } from './services/deps.js';
+
+/**
+ * The shared part of every composition root: config read once, SDK clients
+ * built once (endpoints come from AWS_ENDPOINT_URL_* locally), adapters wired.
+ */
+export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps {
+  const config = loadConfig(env);
+  const dynamo = new DynamoDBClient({});
+  const ses = new SESClient({});
+  return {
+    store: createDynamoStore(dynamo, config.tableName),
+    mailer: createSesMailer(ses),
+    clock,
+    course: course as CompiledCourse,
+    config,
+    log: jsonLog,
+  };
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** One JSON line per event: CloudWatch and a terminal both read it. */
+export function jsonLog(event: string, fields: Record<string, unknown>): void {
+  console.log(JSON.stringify({ event, ...fields }));
+}

@@ -1,0 +1,28 @@
+import { buildMime, fillTemplate, escapeHtml, greetingFor, type CompiledEmail } from '../core/message.js';
+import type { Subscriber } from '../core/subscriber.js';
+import { readerLinks, type ServiceDeps } from './deps.js';
+
+/**
+ * Fills a precompiled email for one reader and sends it. Used by the form
+ * (confirmation, already-enrolled, complete) and by the drip (lessons).
+ */
+export async function sendTemplate(
+  deps: ServiceDeps,
+  sub: Pick<Subscriber, 'email' | 'firstName'> & { optinId?: string },
+  template: CompiledEmail,
+  now: Date,
+): Promise<{ messageId: string }> {
+  const links = readerLinks(deps, sub.email, now, sub.optinId);
+  const values = { greeting: greetingFor(sub.firstName), ...links };
+  const raw = buildMime({
+    from: deps.config.mailFrom,
+    to: sub.email,
+    subject: template.subject,
+    html: fillTemplate(template.html, values, escapeHtml),
+    text: fillTemplate(template.text, values, (value) => value),
+    date: now,
+    unsubscribeUrl: links.unsubscribeUrl,
+    unsubscribeMailto: deps.config.unsubscribeMailto,
+  });
+  return deps.mailer.send({ from: deps.config.mailFrom, to: sub.email, raw });
+}

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import { canNotify, isExpiredPending, newPending, type Consent, type Subscriber } from '../core/subscriber.js';
+import { maskEmail, type ServiceDeps } from './deps.js';
+import { sendTemplate } from './notify.js';
+
+export type SignupInput = {
+  email: string; // already validated and normalized
+  firstName?: string;
+  timezone: string;
+  sendHour: number;
+  consent: Consent;
+};
+
+/**
+ * The form's one service. Whatever the address's state, the caller shows the
+ * same neutral answer; only what is stored and sent differs (DESIGN.md,
+ * signup rules). Returns what happened, for logs and tests, never for the page.
+ */
+export async function signup(deps: ServiceDeps, input: SignupInput): Promise<SignupOutcome> {
+  const now = deps.clock.now();
+  const existing = await deps.store.get(input.email);
+  if (!existing || existing.status === 'unsubscribed' || isExpiredPending(existing, now)) {
+    const pending = newPending(input, randomUUID(), now, 0);
+    const stored = await deps.store.put(pending, existing ? existing.version : null);
+    // Lost a race with a concurrent signup of the same address: that one mails.
+    if (!stored) return 'raced';
+    await notify(deps, stored, 'confirmation', now);
+    return 'confirmation-sent';
+  }
+  if (existing.status === 'suppressed') return 'suppressed';
+  if (!canNotify(existing, now)) return 'rate-limited';
+  const noted = await deps.store.put({ ...existing, lastNoticeAt: now.toISOString() }, existing.version);
+  if (!noted) return 'raced';
+  const template =
+    noted.status === 'pending' ? 'confirmation' : noted.status === 'completed' ? 'complete' : 'alreadyEnrolled';
+  await notify(deps, noted, template, now);
+  return template === 'confirmation' ? 'confirmation-resent' : `${template}-sent`;
+}
+
+export type SignupOutcome =
+  | 'confirmation-sent'
+  | 'confirmation-resent'
+  | 'alreadyEnrolled-sent'
+  | 'complete-sent'
+  | 'rate-limited'
+  | 'suppressed'
+  | 'raced';
+
+async function notify(
+  deps: ServiceDeps,
+  sub: Subscriber,
+  template: 'confirmation' | 'alreadyEnrolled' | 'complete',
+  now: Date,
+): Promise<void> {
+  const optinId = template === 'confirmation' ? sub.optinId : undefined;
+  try {
+    await sendTemplate(deps, { ...sub, optinId }, deps.course[template], now);
+  } catch (error) {
+    // Give the rate-limit slot back so the reader can simply try again.
+    const { lastNoticeAt: _sent, ...rest } = sub;
+    await deps.store.put(rest, sub.version).catch(() => undefined);
+    deps.log?.('signup.send-failed', { email: maskEmail(sub.email), template, error: String(error) });
+    throw error;
+  }
+}

@@ -1,0 +1,208 @@
+// Build step: validate content/, compile the MJML templates once, write build/emails.json.
+// Usage: tsx scripts/build-emails.ts [--content <dir>] [--out <file>]
+//   (or env LETGO_CONTENT_DIR / LETGO_EMAILS_OUT). Defaults: <repo>/content, <repo>/build/emails.json.
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  TOTAL_DAYS, loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
+  type CompiledCourse, type CompiledEmail, type Lesson,
+} from './course.js';
+import { escapeHtml } from '../functions/core/message.js';
+
+interface MjmlError { formattedMessage: string }
+interface MjmlOptions { validationLevel: 'strict' | 'soft' | 'skip'; fonts: Record<string, string>; keepComments: boolean }
+type Mjml2Html = (mjml: string, options: MjmlOptions) => Promise<{ html: string; errors: MjmlError[] }>;
+// mjml ships no type declarations; load it through require with an explicit signature.
+const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const MAX_HTML_BYTES = 102_000;
+
+type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'lesson';
+const TEMPLATE: Record<Kind, string> = {
+  confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete', lesson: 'lesson',
+};
+/** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
+export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
+  confirmation: ['greeting', 'confirmUrl', 'unsubscribeUrl'],
+  alreadyEnrolled: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  complete: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+};
+const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> = {
+  confirmation: {
+    subject: 'Please confirm: your 21-day Let Go course',
+    preheader: 'One click and your first lesson is on its way.',
+  },
+  alreadyEnrolled: {
+    subject: "You're already enrolled in Let Go",
+    preheader: 'No need to sign up again: your lessons keep coming.',
+  },
+  complete: {
+    subject: 'You finished Let Go (take it again?)',
+    preheader: 'You completed all 21 days. Restart from Day 1 whenever you like.',
+  },
+};
+
+export class CourseError extends Error {
+  constructor(readonly errors: string[]) {
+    super(`invalid course:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
+    this.name = 'CourseError';
+  }
+}
+
+
+/**
+ * Fill build-time tokens in a template: `[[name]]` is replaced by values[name] (single pass, so
+ * inserted values are never re-scanned) and `[[#flag]]...[[/flag]]` is kept only if flags[flag].
+ */
+export function fillTemplate(
+  template: string, values: Record<string, string>, flags: Record<string, boolean>, file: string,
+): string {
+  const withBlocks = template.replace(/\[\[#(\w+)\]\]([\s\S]*?)\[\[\/\1\]\]/g, (_m, name: string, inner: string) => {
+    if (!(name in flags)) throw new Error(`${file}: unknown block [[#${name}]]`);
+    return flags[name] ? inner : '';
+  });
+  return withBlocks.replace(/\[\[([^\]]*)\]\]/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`${file}: unknown build token [[${name}]]`);
+    return value;
+  });
+}
+
+/** Every `{{...}}` must be an allowed placeholder, no stray braces, and every required one present. */
+export function checkPlaceholders(label: string, part: string, content: string, required: readonly string[]): void {
+  const found = new Set<string>();
+  const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => {
+    if (!required.includes(name)) throw new Error(`${label}: placeholder ${m} is not allowed in ${part}`);
+    found.add(name);
+    return '';
+  });
+  if (rest.includes('{{') || rest.includes('}}')) throw new Error(`${label}: stray "{{" or "}}" in ${part}`);
+  const missing = part === 'subject' ? [] : required.filter((n) => !found.has(n));
+  if (missing.length > 0) throw new Error(`${label}: ${part} lacks ${missing.map((n) => `{{${n}}}`).join(', ')}`);
+}
+
+type Templates = Record<'layout' | `${Kind}.mjml` | `${Kind}.txt`, string>;
+export function readTemplates(dir: string): Templates {
+  const read = (name: string): string => readFileSync(path.join(dir, name), 'utf8');
+  const entries = (Object.keys(TEMPLATE) as Kind[]).flatMap((k) => [
+    [`${k}.mjml`, read(`${TEMPLATE[k]}.mjml`)], [`${k}.txt`, read(`${TEMPLATE[k]}.txt`)],
+  ]);
+  return { layout: read('layout.mjml'), ...Object.fromEntries(entries) } as Templates;
+}
+
+async function compileEmail(
+  t: Templates, kind: Kind, label: string, subject: string, preheader: string,
+  html: Record<string, string>, text: Record<string, string>,
+): Promise<CompiledEmail> {
+  const file = `emails/${TEMPLATE[kind]}`;
+  const body = fillTemplate(t[`${kind}.mjml`], html, {}, `${file}.mjml`);
+  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader) },
+    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
+  let result: { html: string; errors: MjmlError[] };
+  try {
+    result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, keepComments: false });
+  } catch (e) {
+    throw new Error(`${label}: MJML compile failed (${file}.mjml + emails/layout.mjml): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (result.errors.length > 0) {
+    throw new Error(`${label}: MJML errors:\n${result.errors.map((e) => e.formattedMessage).join('\n')}`);
+  }
+  const email: CompiledEmail = {
+    subject, preheader, html: result.html,
+    text: `${fillTemplate(t[`${kind}.txt`], text, {}, `${file}.txt`).trim()}\n`,
+  };
+  for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
+  const bytes = Buffer.byteLength(email.html, 'utf8');
+  if (bytes >= MAX_HTML_BYTES) throw new Error(`${label}: html is ${bytes} bytes (limit ${MAX_HTML_BYTES})`);
+  return email;
+}
+
+function lessonTokens(lesson: Lesson): { html: Record<string, string>; text: Record<string, string> } {
+  const common = { day: String(lesson.day), totalDays: String(TOTAL_DAYS) };
+  return {
+    html: {
+      ...common,
+      progressPercent: String(Math.round((lesson.day / TOTAL_DAYS) * 1000) / 10),
+      subject: escapeHtml(lesson.subject),
+      action: escapeHtml(lesson.action),
+      body: markdownToHtml(lesson.body),
+    },
+    text: {
+      ...common,
+      subject: lesson.subject,
+      subjectUnderline: '='.repeat([...lesson.subject].length),
+      action: lesson.action,
+      body: markdownToText(lesson.body),
+    },
+  };
+}
+
+export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string }
+export interface BuildResult { course: CompiledCourse; outFile: string; count: number; largestHtmlBytes: number }
+
+/** Validate the course, compile all emails and write the JSON. Throws CourseError on invalid content. */
+export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
+  const contentDir = options.contentDir ?? path.join(ROOT, 'content');
+  const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
+  const loaded = loadCourse(contentDir);
+  const errors = [...loaded.errors, ...validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile)];
+  if (errors.length > 0) throw new CourseError(errors);
+
+  const t = readTemplates(options.templatesDir ?? path.join(ROOT, 'emails'));
+  const fixed = async (kind: Exclude<Kind, 'lesson'>): Promise<CompiledEmail> =>
+    compileEmail(t, kind, `${kind} email`, FIXED[kind].subject, FIXED[kind].preheader, {}, {});
+  const lessons = await Promise.all(toLessons(loaded.lessons).map(async (lesson) => {
+    const { html, text } = lessonTokens(lesson);
+    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, html, text);
+    return { ...email, day: lesson.day, section: lesson.section, action: lesson.action };
+  }));
+  const course: CompiledCourse = {
+    version: 1,
+    totalDays: 21,
+    confirmation: await fixed('confirmation'),
+    alreadyEnrolled: await fixed('alreadyEnrolled'),
+    complete: await fixed('complete'),
+    lessons,
+  };
+  mkdirSync(path.dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, ...lessons];
+  const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
+  return { course, outFile, count: all.length, largestHtmlBytes };
+}
+
+function argValue(args: string[], flag: string): string | undefined {
+  const i = args.indexOf(flag);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const contentDir = argValue(args, '--content') ?? process.env.LETGO_CONTENT_DIR;
+  const outFile = argValue(args, '--out') ?? process.env.LETGO_EMAILS_OUT;
+  try {
+    const result = await buildEmails({
+      contentDir: contentDir && path.resolve(contentDir),
+      outFile: outFile && path.resolve(outFile),
+    });
+    const rel = path.relative(process.cwd(), result.outFile);
+    const where = rel && !rel.startsWith('..') ? rel : result.outFile;
+    console.log(`built ${result.count} emails into ${where} (largest html ${(result.largestHtmlBytes / 1024).toFixed(1)} KB)`);
+  } catch (e) {
+    console.error(`build-emails: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) await main();

@@ -1,0 +1,28 @@
+import { parseArgs } from 'node:util';
+import { createRuntime } from '../functions/runtime.js';
+import { sendDue } from '../functions/services/send-due.js';
+import { appEnv, DYNAMO_PORT, SES_PORT } from './local-env.js';
+import { engineEnv } from './local-stack.js';
+
+/** `npm run drip -- --now <ISO time>`: one drip pass against the running local stack. */
+const { values } = parseArgs({ options: { now: { type: 'string' } } });
+const now = values.now ? new Date(values.now) : new Date();
+if (Number.isNaN(now.getTime())) {
+  console.error(`--now must be an ISO date-time such as 2026-12-01T08:00:00Z, got "${values.now}"`);
+  process.exit(2);
+}
+Object.assign(process.env, {
+  ...engineEnv({
+    dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DYNAMO_PORT}`,
+    sesUrl: process.env.AWS_ENDPOINT_URL_SES ?? `http://127.0.0.1:${SES_PORT}`,
+  }),
+  ...appEnv(),
+});
+try {
+  const summary = await sendDue(createRuntime(process.env, { now: () => now }));
+  console.log(JSON.stringify({ now: now.toISOString(), ...summary }));
+} catch (error) {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`drip failed: ${reason}. Is the local stack running (npm start)?`);
+  process.exit(1);
+}

@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { newTokenKey } from '../functions/core/tokens.js';
+import type { Clock } from '../functions/ports.js';
+
+/** Settings shared by `npm start` and `npm run drip`, so both reach the same stack. */
+export const DATA_DIR = process.env.DATA_DIR ?? '.data';
+export const PORT = Number(process.env.PORT ?? 3000);
+export const SES_PORT = Number(process.env.SES_PORT ?? 8005);
+export const DYNAMO_PORT = Number(process.env.DYNAMO_PORT ?? 4567);
+
+/**
+ * Token keys for the local stack: made once and kept under .data/, so links in
+ * the local mailbox keep working across restarts. Production uses SST secrets.
+ */
+export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string } {
+  const file = join(dataDir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { TOKEN_KEYS: string };
+  mkdirSync(dataDir, { recursive: true });
+  const secrets = { TOKEN_KEYS: newTokenKey('local1') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export function appEnv(port = PORT): Record<string, string> {
+  return {
+    TABLE_NAME: process.env.TABLE_NAME ?? 'letgo-local',
+    BASE_URL: process.env.BASE_URL ?? `http://localhost:${port}`,
+    MAIL_FROM: process.env.MAIL_FROM ?? 'Let Go <course@letgo.local>',
+    UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO ?? 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
+    ...localSecrets(),
+  };
+}
+
+/** Simulated time that runs `speed` times faster than the wall clock, from now. */
+export function scaledClock(speed: number, start = Date.now()): Clock {
+  return { now: () => new Date(start + (Date.now() - start) * speed) };
+}
+
+export function parseSpeed(value: string | undefined): number {
+  const speed = Number(value ?? 1);
+  if (!Number.isFinite(speed) || speed < 1 || speed > 100_000) {
+    throw new Error(`CLOCK_SPEED must be a number from 1 to 100000, got "${value}"`);
+  }
+  return speed;
+}

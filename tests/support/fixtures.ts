@@ -1,0 +1,52 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import course from '../../build/emails.json' with { type: 'json' };
+import { createCapturingMailer } from '../../functions/adapters/capturing-mailer.js';
+import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+import type { CompiledCourse } from '../../functions/core/message.js';
+import { parseKeyring } from '../../functions/core/tokens.js';
+import type { Clock, Mailer, SubscriberStore } from '../../functions/ports.js';
+import type { ServiceDeps } from '../../functions/services/deps.js';
+
+export const TEST_KEYS = parseKeyring(
+  `k2:${Buffer.alloc(32, 2).toString('base64')},k1:${Buffer.alloc(32, 1).toString('base64')}`,
+);
+
+export const testConfig = {
+  baseUrl: 'https://letgo.test',
+  mailFrom: 'Let Go <course@letgo.test>',
+  unsubscribeMailto: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
+  keys: TEST_KEYS,
+};
+
+export const compiledCourse = course as CompiledCourse;
+
+/** A clock tests move by hand. */
+export function testClock(start: string | Date): Clock & { set(to: string | Date): void; advance(ms: number): void } {
+  let now = new Date(start).getTime();
+  return {
+    now: () => new Date(now),
+    set: (to) => void (now = new Date(to).getTime()),
+    advance: (ms) => void (now += ms),
+  };
+}
+
+export function memoryDeps(start = '2026-12-01T12:00:00Z', overrides: Partial<ServiceDeps> = {}) {
+  const store = createMemoryStore();
+  const mailer = createCapturingMailer();
+  const clock = testClock(start);
+  const deps: ServiceDeps = { store, mailer, clock, course: compiledCourse, config: testConfig, ...overrides };
+  return { deps, store, mailer, clock };
+}
+
+export function parseMail(raw: string): Promise<ParsedMail> {
+  return simpleParser(raw);
+}
+
+/** The first link in a mail's text part that starts with `${base}${path}`. */
+export function linkIn(text: string, path: string, base = testConfig.baseUrl): string {
+  const match = text.match(new RegExp(`${base.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}${path}\\?t=[\\w.-]+`));
+  if (!match) throw new Error(`no ${path} link in:\n${text.slice(0, 500)}`);
+  return match[0];
+}
+
+export type { Clock, Mailer, SubscriberStore };

@@ -1,0 +1,215 @@
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildEmails, type BuildResult } from '../../scripts/build-emails.js';
+import {
+  markdownToText, validateCourse, type CompiledCourse, type CompiledEmail, type LessonSource, type Section,
+} from '../../scripts/course.js';
+
+const SECTIONS: Section[] = [
+  { id: 'noticing', title: 'Noticing' },
+  { id: 'loosening', title: 'Loosening' },
+  { id: 'living', title: 'Living lighter' },
+];
+const pad = (n: number): string => String(n).padStart(2, '0');
+const sectionFor = (day: number): string => (day <= 7 ? 'noticing' : day <= 14 ? 'loosening' : 'living');
+const BODY = [
+  'Some things we hold because we *chose* them; others stayed & we never asked why.',
+  '## Why it matters',
+  'A short paragraph with a [link](https://example.com/read?a=1&b=2).',
+  '- first point\n- second point with **emphasis**',
+].join('\n\n');
+
+function fixtureLessons(dir = 'content'): LessonSource[] {
+  return Array.from({ length: 21 }, (_, i) => {
+    const day = i + 1;
+    return {
+      file: `${dir}/day-${pad(day)}.md`,
+      data: {
+        day,
+        subject: `Day ${day}: letting go & <starting>`,
+        preheader: `A short preview for day ${day}.`,
+        section: sectionFor(day),
+        action: `Write down one thing you can put down today (day ${day}).`,
+      },
+      body: BODY,
+    };
+  });
+}
+
+function toMarkdownFile(l: LessonSource): string {
+  const yaml = Object.entries(l.data).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join('\n');
+  return `---\n${yaml}\n---\n\n${l.body}\n`;
+}
+
+function writeFixture(dir: string, lessons: LessonSource[], sections: Section[] = SECTIONS): void {
+  writeFileSync(path.join(dir, 'sections.json'), JSON.stringify(sections));
+  for (const l of lessons) writeFileSync(path.join(dir, path.basename(l.file)), toMarkdownFile(l));
+}
+
+const errorsFor = (lessons: LessonSource[], sections: Section[] = SECTIONS): string[] =>
+  validateCourse(lessons, sections, 'content/sections.json');
+const withLesson = (day: number, patch: (l: LessonSource) => LessonSource): LessonSource[] =>
+  fixtureLessons().map((l) => (l.data.day === day ? patch(l) : l));
+
+describe('validateCourse', () => {
+  it('accepts a valid 21-lesson course', () => {
+    expect(errorsFor(fixtureLessons())).toEqual([]);
+  });
+  it('reports a missing day, naming the file', () => {
+    const errors = errorsFor(fixtureLessons().filter((l) => l.data.day !== 7));
+    expect(errors).toEqual([expect.stringContaining('content/day-07.md')]);
+    expect(errors[0]).toMatch(/missing/);
+  });
+  it('reports a repeated day', () => {
+    const lessons = [...fixtureLessons(), { ...fixtureLessons()[2]!, file: 'content/day-3.md' }];
+    const errors = errorsFor(lessons);
+    expect(errors.some((e) => e.includes('content/day-3.md') && /repeated/.test(e))).toBe(true);
+  });
+  it('reports an extra day 22', () => {
+    const extra: LessonSource = { ...fixtureLessons()[0]!, file: 'content/day-22.md' };
+    extra.data = { ...extra.data, day: 22 };
+    const errors = errorsFor([...fixtureLessons(), extra]);
+    expect(errors).toEqual([expect.stringMatching(/content\/day-22\.md.*outside 1\.\.21/)]);
+  });
+  it('reports a file name that does not match its day', () => {
+    const lessons = withLesson(5, (l) => ({ ...l, data: { ...l.data, day: 6 } }));
+    const errors = errorsFor(lessons);
+    expect(errors.some((e) => e.startsWith('content/day-05.md') && /does not match day 6/.test(e))).toBe(true);
+  });
+  it('reports a missing subject', () => {
+    const errors = errorsFor(withLesson(4, (l) => ({ ...l, data: { ...l.data, subject: undefined } })));
+    expect(errors).toEqual([expect.stringMatching(/content\/day-04\.md.*"subject" is missing/)]);
+  });
+  it('reports an empty or too-long subject, preheader or action', () => {
+    expect(errorsFor(withLesson(9, (l) => ({ ...l, data: { ...l.data, subject: '  ' } }))))
+      .toEqual([expect.stringMatching(/content\/day-09\.md.*"subject" is empty/)]);
+    expect(errorsFor(withLesson(9, (l) => ({ ...l, data: { ...l.data, subject: 'x'.repeat(51) } }))))
+      .toEqual([expect.stringMatching(/content\/day-09\.md.*"subject" is too long/)]);
+    expect(errorsFor(withLesson(9, (l) => ({ ...l, data: { ...l.data, preheader: 'x'.repeat(91) } }))))
+      .toEqual([expect.stringMatching(/content\/day-09\.md.*"preheader" is too long/)]);
+    expect(errorsFor(withLesson(9, (l) => ({ ...l, data: { ...l.data, action: 'x'.repeat(201) } }))))
+      .toEqual([expect.stringMatching(/content\/day-09\.md.*"action" is too long/)]);
+  });
+  it('reports an unknown section', () => {
+    const errors = errorsFor(withLesson(12, (l) => ({ ...l, data: { ...l.data, section: 'nope' } })));
+    expect(errors).toEqual([expect.stringMatching(/content\/day-12\.md.*unknown section "nope"/)]);
+  });
+  it('reports a section used by no lesson, naming the section', () => {
+    const errors = errorsFor(fixtureLessons(), [...SECTIONS, { id: 'unused', title: 'Unused' }]);
+    expect(errors).toEqual([expect.stringMatching(/content\/sections\.json.*"unused" is used by no lesson/)]);
+  });
+  it('rejects "{{" in lesson content (reserved for send-time placeholders)', () => {
+    const errors = errorsFor(withLesson(2, (l) => ({ ...l, body: 'Hello {{name}}' })));
+    expect(errors).toEqual([expect.stringContaining('content/day-02.md')]);
+  });
+});
+
+describe('markdownToText', () => {
+  it('keeps markdown readable without HTML', () => {
+    const text = markdownToText(BODY);
+    expect(text).toContain('others stayed & we never asked why.');
+    expect(text).toContain('\n\nWHY IT MATTERS\n\n');
+    expect(text).toContain('link (https://example.com/read?a=1&b=2)');
+    expect(text).toContain('- first point\n- second point with emphasis');
+    expect(text).not.toMatch(/<[a-z]/i);
+  });
+});
+
+const ALLOWED: Record<string, string[]> = {
+  confirmation: ['greeting', 'confirmUrl', 'unsubscribeUrl'],
+  alreadyEnrolled: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  complete: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+};
+function expectOnlyPlaceholders(content: string, allowed: string[]): void {
+  const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (allowed.includes(name) ? '' : m));
+  expect(rest).not.toContain('{{');
+  expect(rest).not.toContain('}}');
+}
+
+describe('build', () => {
+  let dir: string;
+  let result: BuildResult;
+  let course: CompiledCourse;
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'letgo-build-'));
+    writeFixture(dir, fixtureLessons(dir));
+    result = await buildEmails({ contentDir: dir, outFile: path.join(dir, 'out', 'emails.json') });
+    course = JSON.parse(readFileSync(path.join(dir, 'out', 'emails.json'), 'utf8')) as CompiledCourse;
+  }, 60_000);
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the CompiledCourse shape', () => {
+    expect(result.count).toBe(24);
+    expect(Object.keys(course).sort()).toEqual(
+      ['alreadyEnrolled', 'complete', 'confirmation', 'lessons', 'totalDays', 'version'],
+    );
+    expect(course.version).toBe(1);
+    expect(course.totalDays).toBe(21);
+    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete]) {
+      expect(Object.keys(e).sort()).toEqual(['html', 'preheader', 'subject', 'text']);
+      expect(e.subject.length).toBeLessThanOrEqual(50);
+    }
+    expect(course.confirmation.subject).toBe('Please confirm: your 21-day Let Go course');
+    expect(course.lessons.map((l) => l.day)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
+    const l3 = course.lessons[2]!;
+    expect(Object.keys(l3).sort()).toEqual(['action', 'day', 'html', 'preheader', 'section', 'subject', 'text']);
+    expect(l3).toMatchObject({ day: 3, section: 'noticing', subject: 'Day 3: letting go & <starting>' });
+  });
+
+  it('puts the right placeholders, and only those, in every email', () => {
+    const all: Array<[string, CompiledEmail]> = [
+      ['confirmation', course.confirmation], ['alreadyEnrolled', course.alreadyEnrolled],
+      ['complete', course.complete], ...course.lessons.map((l): [string, CompiledEmail] => ['lesson', l]),
+    ];
+    for (const [kind, e] of all) {
+      const allowed = ALLOWED[kind]!;
+      for (const part of [e.html, e.text]) {
+        for (const name of allowed) expect(part).toContain(`{{${name}}}`);
+        expectOnlyPlaceholders(part, allowed);
+      }
+      expectOnlyPlaceholders(e.subject, []);
+      expect(e.html).toContain('href="{{unsubscribeUrl}}"');
+      expect(e.html).toContain('<html lang="en"');
+      expect(e.html).toContain(e.preheader.replace(/&/g, '&amp;'));
+      expect(e.html).not.toMatch(/<img|<link|@import|googleapis|\[\[/);
+      expect(Buffer.byteLength(e.html)).toBeLessThan(102 * 1000);
+    }
+    expect(course.confirmation.html).toContain('href="{{confirmUrl}}"');
+    expect(course.confirmation.html).toContain('Confirm my subscription');
+    expect(course.confirmation.html).toContain("If you didn't sign up, ignore this email; nothing more will be sent.");
+    expect(course.confirmation.html).not.toContain('Preferences');
+  });
+
+  it('bakes each lesson into its html and text', () => {
+    for (const l of course.lessons) {
+      expect(l.html).toContain(`Day ${l.day} of 21`);
+      expect(l.html).toContain('href="{{preferencesUrl}}"');
+      expect(l.html).toContain("Today's step");
+      expect(l.html).toContain(`Day ${l.day}: letting go &amp; &lt;starting&gt;`);
+      expect(l.html).toMatch(/<h2 style="[^"]*">Why it matters<\/h2>/);
+      expect(l.text.startsWith(`{{greeting}}\n\nDay ${l.day} of 21\n`)).toBe(true);
+      expect(l.text).toContain(`TODAY'S STEP\n${l.action}`);
+      expect(l.text).toContain('Preferences (pause, change time, restart):\n{{preferencesUrl}}');
+      expect(l.text).toContain('Unsubscribe:\n{{unsubscribeUrl}}');
+      expect(l.text).not.toMatch(/<\/?(p|a|h\d|ul|ol|li|em|strong|br|div|table)\b/i);
+    }
+    expect(course.lessons[20]!.html).toMatch(/width="100%"[^>]*class="lg-fill"/);
+  });
+
+  it('exits non-zero and names the file when the course is broken', () => {
+    rmSync(path.join(dir, 'day-08.md'));
+    writeFileSync(path.join(dir, 'day-09.md'), toMarkdownFile({
+      ...fixtureLessons()[8]!, data: { ...fixtureLessons()[8]!.data, section: 'unknown-section' },
+    }));
+    const run = spawnSync('npx', ['tsx', 'scripts/build-emails.ts', '--content', dir, '--out', path.join(dir, 'bad.json')], {
+      cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8',
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('day-08.md');
+    expect(run.stderr).toMatch(/day-09\.md.*unknown section "unknown-section"/);
+  }, 60_000);
+});
