@@ -70,6 +70,8 @@ export function engineEnv(engines: Pick<Engines, 'dynamoUrl' | 'sesUrl'>): Recor
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_ENDPOINT_URL_DYNAMODB: engines.dynamoUrl,
     AWS_ENDPOINT_URL_SES: engines.sesUrl,
+    // The SDK's notice that Node 20 support ends in 2027 would open every local run.
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
 }
 

@@ -2,6 +2,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
 import { createCapturingMailer } from '../../functions/adapters/capturing-mailer.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+import { createApp } from '../../functions/http/app.js';
 import type { CompiledCourse } from '../../functions/core/message.js';
 import { parseKeyring } from '../../functions/core/tokens.js';
 import type { Clock, Mailer, SubscriberStore } from '../../functions/ports.js';
@@ -50,3 +51,43 @@ export function linkIn(text: string, path: string, base = testConfig.baseUrl): s
 }
 
 export type { Clock, Mailer, SubscriberStore };
+
+/** A header's raw value as sent (mailparser folds List-* headers into a structured `list` entry). */
+export function headerValue(mail: ParsedMail, name: string): string | undefined {
+  const line = mail.headerLines.find((header) => header.key === name.toLowerCase())?.line;
+  return line?.slice(line.indexOf(':') + 1).trim();
+}
+
+/**
+ * The HTTP app over memoryDeps (fixed client IP), with a form and a JSON
+ * client, and the link tokens of the last mail sent.
+ */
+export function httpHarness(start?: string) {
+  const { deps, store, mailer, clock } = memoryDeps(start);
+  const app = createApp({ ...deps, clientIp: () => '203.0.113.7' });
+  const agent = { 'user-agent': 'test-agent/1.0' };
+  const form = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...agent, ...headers },
+      body: new URLSearchParams(fields).toString(),
+    });
+  const json = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    app.request(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', ...agent, ...headers },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  /** The parsed last mail and the `t` of each of its links (undefined when absent). */
+  const lastMail = async () => {
+    const captured = mailer.sent.at(-1);
+    if (!captured) throw new Error('no mail was sent');
+    const mail = await parseMail(captured.raw);
+    const token = (path: string) => {
+      const found = (mail.text ?? '').match(new RegExp(`https://letgo\\.test${path}\\?t=([\\w.-]+)`));
+      return found?.[1];
+    };
+    return { to: captured.to, mail, confirm: token('/confirm'), unsubscribe: token('/unsubscribe'), preferences: token('/preferences') };
+  };
+  return { app, deps, store, mailer, clock, form, json, lastMail };
+}

@@ -1,0 +1,55 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { ensureTable } from '../../functions/adapters/dynamo-store.js';
+
+/** SDK clients pointed at the engines global-setup started (dynalite, aws-ses-v2-local). */
+const local = { region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+
+export function dynamoClient(): DynamoDBClient {
+  return new DynamoDBClient({ ...local, endpoint: inject('dynamoUrl') });
+}
+
+/**
+ * An SES client whose raw messages are also kept here: aws-ses-v2-local drops
+ * custom headers, so header assertions read the MIME the SDK actually sent.
+ */
+export function capturingSesClient(): { client: SESClient; raws: string[] } {
+  const client = new SESClient({ ...local, endpoint: inject('sesUrl') });
+  const raws: string[] = [];
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const input = args.input as { RawMessage?: { Data?: Uint8Array } };
+      if (input.RawMessage?.Data) raws.push(Buffer.from(input.RawMessage.Data).toString('utf8'));
+      return next(args);
+    },
+    { step: 'initialize', name: 'captureRawMime' },
+  );
+  return { client, raws };
+}
+
+/** A table of its own per test file, so files can run in parallel against one dynalite. */
+export async function freshTable(client: DynamoDBClient): Promise<string> {
+  const name = `t-${randomUUID()}`;
+  await ensureTable(client, name);
+  return name;
+}
+
+export type MailboxEmail = {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  body: { html?: string; text?: string };
+};
+
+/** The local mailbox's JSON (GET /store), filtered to one recipient. */
+export async function mailboxFor(address: string): Promise<MailboxEmail[]> {
+  const response = await fetch(`${inject('sesUrl')}/store`);
+  const { emails } = (await response.json()) as { emails: MailboxEmail[] };
+  return emails.filter((email) => email.destination.to.some((to) => to.includes(address)));
+}
+
+export async function clearMailbox(): Promise<void> {
+  await fetch(`${inject('sesUrl')}/clear-store`, { method: 'POST' });
+}
