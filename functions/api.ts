@@ -1,13 +1,27 @@
+import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
+import type { Context as LambdaContext } from 'aws-lambda';
 import { createApp } from './http/app.js';
 import { createRuntime, systemClock } from './runtime.js';
 
 type FunctionUrlEnv = { requestContext?: { http?: { sourceIp?: string } } } | undefined;
 
-/** Lambda entry point (Function URL): one app per container, built at cold start. */
-const app = createApp({
-  ...createRuntime(process.env, systemClock),
-  clientIp: (c) => (c.env as FunctionUrlEnv)?.requestContext?.http?.sourceIp,
-});
+let handleRequest: ReturnType<typeof handle> | undefined;
 
-export const handler = handle(app);
+/**
+ * Lambda entry point (Function URL). The app is built once per container; its
+ * links use BASE_URL (a custom domain) or else the Function URL it is served on,
+ * which a function cannot know from its own configuration.
+ */
+export async function handler(event: LambdaEvent, context: LambdaContext) {
+  if (!handleRequest) {
+    const domain = (event.requestContext as { domainName?: string }).domainName;
+    const env = { ...process.env, BASE_URL: process.env.BASE_URL || (domain && `https://${domain}`) };
+    const app = createApp({
+      ...createRuntime(env, systemClock),
+      clientIp: (c) => (c.env as FunctionUrlEnv)?.requestContext?.http?.sourceIp,
+    });
+    handleRequest = handle(app);
+  }
+  return handleRequest(event, context);
+}

@@ -12,6 +12,8 @@ const event = JSON.parse(readFileSync(new URL('../fixtures/function-url-subscrib
 let tableName: string;
 
 beforeAll(async () => {
+  // No BASE_URL: links use the Function URL the request came in on.
+  delete process.env.BASE_URL;
   tableName = await freshTable(dynamoClient());
   Object.assign(process.env, {
     AWS_REGION: 'us-east-1',
@@ -20,7 +22,6 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'),
     AWS_ENDPOINT_URL_SES: inject('sesUrl'),
     TABLE_NAME: tableName,
-    BASE_URL: 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws',
     MAIL_FROM: 'Let Go <course@letgo.test>',
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
     TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
@@ -50,6 +51,7 @@ describe('functions/api.ts handler', () => {
 
 describe('functions/drip.ts handler', () => {
   it('runs one pass and returns its summary', async () => {
+    process.env.BASE_URL = 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws';
     const { handler } = await import('../../functions/drip.js');
     const summary = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 60_000 });
     expect(summary).toMatchObject({ claimed: 0, sent: 0, failed: 0, stoppedEarly: false });
