@@ -1,0 +1,214 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createToken } from '../../functions/core/tokens.js';
+import { httpHarness, TEST_KEYS } from '../support/fixtures.js';
+
+/** The pages behind emailed links: GET shows a page, POST changes state; bad tokens never do anything. */
+const NOW = '2026-12-01T12:00:00.000Z';
+const EMAIL = 'reader@example.com';
+const FORM = { email: EMAIL, first_name: 'Ann', send_hour: '7', timezone: 'Europe/Berlin', form_version: '1' };
+
+let h: ReturnType<typeof httpHarness>;
+beforeEach(() => {
+  h = httpHarness(NOW);
+});
+
+const only = () => {
+  expect(h.store.all()).toHaveLength(1);
+  return h.store.all()[0]!;
+};
+
+/** Signs up through the form; returns the tokens of the confirmation mail and a preferences token. */
+async function signUp() {
+  expect((await h.form('/subscribe', FORM)).status).toBe(200);
+  const { confirm, unsubscribe } = await h.lastMail();
+  const preferences = createToken(TEST_KEYS, { purpose: 'preferences', email: EMAIL });
+  return { confirm: confirm!, unsubscribe: unsubscribe!, preferences };
+}
+
+const get = (path: string, token?: string) => h.app.request(token === undefined ? path : `${path}?t=${token}`);
+const post = (path: string, token?: string, extra: Record<string, string> = {}) =>
+  h.form(path, token === undefined ? extra : { t: token, ...extra });
+
+describe('/confirm', () => {
+  it('GET shows a page whose button POSTs the token, and changes nothing', async () => {
+    const { confirm } = await signUp();
+    const before = h.store.all();
+    const res = await get('/confirm', confirm);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const html = await res.text();
+    expect(html).toMatch(/<form class="card" method="post" action="\/confirm">/);
+    expect(html).toContain(`<input type="hidden" name="t" value="${confirm}">`);
+    expect(h.store.all()).toEqual(before);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('POST activates with day 1 due now; a second POST is an idempotent success', async () => {
+    const { confirm } = await signUp();
+    const first = await post('/confirm', confirm);
+    expect(first.status).toBe(200);
+    expect(await first.text()).toContain('You are in');
+    const active = only();
+    expect(active).toMatchObject({ status: 'active', nextDay: 1, confirmedAt: NOW, dueShard: expect.any(Number) });
+    expect(active.due).toBeLessThanOrEqual(h.clock.now().getTime());
+    const again = await post('/confirm', confirm);
+    expect(again.status).toBe(200);
+    expect(await again.text()).toContain('Already confirmed');
+    expect(only()).toEqual(active);
+    expect(h.mailer.sent).toHaveLength(1); // day 1 is the drip's job, not the HTTP layer's
+  });
+
+  it('a JSON client gets the outcome as JSON', async () => {
+    const { confirm } = await signUp();
+    const body = async () => (await h.json('/confirm', { t: confirm })).json();
+    expect(await body()).toEqual({ ok: true, outcome: 'confirmed' });
+    expect(await body()).toEqual({ ok: true, outcome: 'already-confirmed' });
+  });
+
+  it('after unsubscribing: 410, and the reader stays unsubscribed', async () => {
+    const { confirm, unsubscribe } = await signUp();
+    expect((await post('/unsubscribe', unsubscribe)).status).toBe(200);
+    const res = await post('/confirm', confirm);
+    expect(res.status).toBe(410);
+    expect(await res.text()).toContain('You have left the course');
+    expect(only().status).toBe('unsubscribed');
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('/unsubscribe', () => {
+  it('GET shows a page and changes nothing', async () => {
+    const { unsubscribe } = await signUp();
+    const before = h.store.all();
+    const res = await get('/unsubscribe', unsubscribe);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toMatch(/method="post" action="\/unsubscribe"/);
+    expect(html).toContain(`value="${unsubscribe}"`);
+    expect(h.store.all()).toEqual(before);
+  });
+
+  it('POST unsubscribes an active reader and clears the schedule; twice is still 200', async () => {
+    const { confirm, unsubscribe } = await signUp();
+    await post('/confirm', confirm);
+    for (let i = 0; i < 2; i++) {
+      const res = await post('/unsubscribe', unsubscribe);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('You are unsubscribed');
+      const sub = only();
+      expect(sub).toMatchObject({ status: 'unsubscribed', unsubscribedAt: NOW });
+      expect([sub.due, sub.dueShard, sub.nextDay]).toEqual([undefined, undefined, undefined]);
+    }
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('RFC 8058 one-click: POST to the List-Unsubscribe URL unsubscribes at once, idempotently', async () => {
+    const { confirm } = await signUp();
+    const { mail } = await h.lastMail();
+    await post('/confirm', confirm);
+    const header = mail.headerLines.find((line) => line.key === 'list-unsubscribe')!.line;
+    const url = new URL(header.match(/<(https:[^>]+)>/)![1]!);
+    for (let i = 0; i < 2; i++) {
+      const res = await h.app.request(`${url.pathname}${url.search}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'List-Unsubscribe=One-Click',
+      });
+      expect(res.status).toBe(200);
+      expect(only()).toMatchObject({ status: 'unsubscribed' });
+      expect(only().due).toBeUndefined();
+    }
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('signing up again after unsubscribing is a new double opt-in; the old confirm link is dead', async () => {
+    const old = await signUp();
+    await post('/confirm', old.confirm);
+    await post('/unsubscribe', old.unsubscribe);
+    const { optinId } = only();
+    const fresh = await signUp();
+    expect(only()).toMatchObject({ status: 'pending', consent: { at: NOW } });
+    expect(only().optinId).not.toBe(optinId);
+    expect(h.mailer.sent).toHaveLength(2);
+    expect(fresh.confirm).not.toBe(old.confirm);
+    const stale = await post('/confirm', old.confirm);
+    expect(stale.status).toBeGreaterThanOrEqual(400);
+    expect(stale.status).toBeLessThan(500);
+    expect(only().status).toBe('pending');
+    expect((await post('/confirm', fresh.confirm)).status).toBe(200);
+    expect(only().status).toBe('active');
+  });
+});
+
+describe('/preferences', () => {
+  it('GET shows the current schedule; POST saves a new one', async () => {
+    const { preferences } = await signUp();
+    const page = await get('/preferences', preferences);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<option value="7" selected>07:00</option>');
+    const res = await post('/preferences', preferences, { send_hour: '20', timezone: 'America/New_York' });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('20:00, America/New_York');
+    expect(only()).toMatchObject({ sendHour: 20, timezone: 'America/New_York' });
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+});
+
+describe('bad tokens: 4xx, never 5xx, nothing changed', () => {
+  const flipMiddle = (token: string) => {
+    const i = Math.floor(token.length * 0.6);
+    return `${token.slice(0, i)}${token[i] === 'A' ? 'B' : 'A'}${token.slice(i + 1)}`;
+  };
+  type Tokens = Awaited<ReturnType<typeof signUp>>;
+  const own = { '/confirm': 'confirm', '/unsubscribe': 'unsubscribe', '/preferences': 'preferences' } as const;
+  const other = { '/confirm': 'unsubscribe', '/unsubscribe': 'confirm', '/preferences': 'unsubscribe' } as const;
+  const kinds: [string, (tokens: Tokens, path: keyof typeof own) => string | undefined][] = [
+    ['forged', () => 'v1.k2.bm90LWEtcmVhbC10b2tlbi1hdC1hbGwtbm90LWEtcmVhbC10b2tlbg'],
+    ['random', () => 'R4nd0mStr1ng'],
+    ['tampered', (t, path) => flipMiddle(t[own[path]])],
+    ['truncated', (t, path) => t[own[path]].slice(0, -6)],
+    ['of another purpose', (t, path) => t[other[path]]],
+    ['missing', () => undefined],
+    ['empty', () => ''],
+  ];
+  const cases = (['/confirm', '/unsubscribe', '/preferences'] as const).flatMap((path) =>
+    (['GET', 'POST'] as const).flatMap((method) => kinds.map(([kind, make]) => [method, path, kind, make] as const)),
+  );
+
+  it.each(cases)('%s %s with a %s token', async (method, path, _kind, make) => {
+    const tokens = await signUp();
+    const before = h.store.all();
+    const token = make(tokens, path);
+    const res = method === 'GET' ? await get(path, token) : await post(path, token, { send_hour: '20', timezone: 'Asia/Tokyo' });
+    expect([400, 410]).toContain(res.status);
+    expect(await res.text()).toContain('This link does not work');
+    expect(h.store.all()).toEqual(before);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('a JSON client gets the link error as JSON', async () => {
+    await signUp();
+    const res = await h.json('/confirm', { t: 'forged' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: 'invalid-link' });
+  });
+
+  it('a confirm token expires after 7 days: 410 on GET and POST, still pending', async () => {
+    const { confirm } = await signUp();
+    const before = h.store.all();
+    h.clock.advance(7 * 24 * 60 * 60 * 1000 + 60_000);
+    for (const res of [await get('/confirm', confirm), await post('/confirm', confirm)]) {
+      expect(res.status).toBe(410);
+      expect(await res.text()).toContain('This link has expired');
+    }
+    expect(h.store.all()).toEqual(before);
+    expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('an unsubscribe token does not expire', async () => {
+    const { unsubscribe } = await signUp();
+    h.clock.advance(400 * 24 * 60 * 60 * 1000);
+    expect((await post('/unsubscribe', unsubscribe)).status).toBe(200);
+    expect(only().status).toBe('unsubscribed');
+  });
+});

@@ -1,0 +1,22 @@
+import { it } from 'vitest';
+import { httpHarness } from '../support/fixtures.js';
+it('probe', async () => {
+  const h = httpHarness();
+  const show = async (label: string, p: Promise<Response>) => { const r = await p; console.log(label, r.status, r.headers.get('content-security-policy')?.slice(0, 20), r.headers.get('referrer-policy'), (await r.text()).slice(0, 80).replace(/\n/g, ' ')); };
+  await show('404', h.app.request('/nope'));
+  await show('400 link', h.app.request('/confirm?t=x'));
+  await show('415', h.app.request('/subscribe', { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } }));
+  await show('413', h.app.request('/subscribe', { method: 'POST', body: 'x'.repeat(20000), headers: { 'content-type': 'application/json' } }));
+  await show('413cl', h.app.request('/subscribe', { method: 'POST', body: 'x'.repeat(20000), headers: { 'content-type': 'application/json', 'content-length': '20000' } }));
+  await h.form('/subscribe', { email: 'a@example.com' });
+  const raw = h.mailer.sent[0]!.raw; const t = raw.match(/unsubscribe\?t=([\w.-]+)/)![1];
+  const fd = new FormData(); fd.set('List-Unsubscribe', 'One-Click');
+  await show('multipart one-click', h.app.request(`/unsubscribe?t=${t}`, { method: 'POST', body: fd }));
+  console.log(h.store.all()[0]!.status);
+  await show('prefs no fields', h.form('/preferences', { t: 'x' }));
+  await show('HEAD', h.app.request('/', { method: 'HEAD' }));
+  await show('json t number', h.json('/confirm', { t: 5 }));
+  await show('json send_hour true', h.json('/subscribe', { email: 'b@example.com', send_hour: true }));
+  await show('json send_hour 7.5', h.json('/subscribe', { email: 'b@example.com', send_hour: 7.5 }));
+  await show('query double t', h.app.request(`/unsubscribe?t=x&t=${t}`));
+});
