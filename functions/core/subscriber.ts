@@ -28,6 +28,8 @@ export interface Subscriber {
   claim?: Claim;
   attempts?: number; // failed tries of the current lesson
   sends: SendRecord[];
+  restarts?: Array<{ at: string; fromDay: number }>; // "I broke no contact": history is kept
+  pausedUntil?: string;
   completedAt?: string;
   unsubscribedAt?: string;
   suppressedAt?: string;
@@ -86,7 +88,7 @@ function withoutSchedule(sub: Subscriber): Subscriber {
   return rest;
 }
 
-function scheduled(sub: Subscriber, nextDay: number, due: number): Subscriber {
+export function scheduled(sub: Subscriber, nextDay: number, due: number): Subscriber {
   return { ...sub, nextDay, due, dueShard: shardOf(sub.email), claim: undefined, attempts: undefined };
 }
 
@@ -106,13 +108,16 @@ export function suppress(sub: Subscriber, now: Date, reason: string): Subscriber
 
 /** A claim may be taken when the lesson is due and no live claim holds it. */
 export function isClaimable(sub: Subscriber, now: Date): boolean {
-  if (sub.status !== 'active' || sub.nextDay === undefined || sub.due === undefined) return false;
+  // A pause ends by itself: the paused record stays in the due index, due when the pause is over.
+  if (sub.status !== 'active' && sub.status !== 'paused') return false;
+  if (sub.nextDay === undefined || sub.due === undefined) return false;
   if (sub.due > now.getTime()) return false;
   return !sub.claim || sub.claim.until <= now.getTime();
 }
 
 export function claimLesson(sub: Subscriber, claimId: string, now: Date, leaseMs: number): Subscriber {
-  return { ...sub, claim: { id: claimId, day: sub.nextDay ?? 1, until: now.getTime() + leaseMs } };
+  const { pausedUntil: _over, ...rest } = sub;
+  return { ...rest, status: 'active', claim: { id: claimId, day: sub.nextDay ?? 1, until: now.getTime() + leaseMs } };
 }
 
 /**

@@ -10,7 +10,11 @@ export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
 export type TokenKeyring = { current: string; keys: ReadonlyMap<string, Buffer> };
 export type TokenClaims = { purpose: TokenPurpose; email: string; nonce?: string; expiresAt?: number };
 export type TokenFailure = 'malformed' | 'unknown-key' | 'forged' | 'wrong-purpose' | 'expired';
-export type TokenResult = { ok: true; claims: TokenClaims } | { ok: false; reason: TokenFailure };
+export type TokenResult =
+  | { ok: true; claims: TokenClaims }
+  // An expired token is still authentic: its claims let the page offer a fresh link.
+  | { ok: false; reason: 'expired'; claims: TokenClaims }
+  | { ok: false; reason: Exclude<TokenFailure, 'expired'> };
 
 const VERSION = 'v1';
 const IV_BYTES = 12;
@@ -74,7 +78,7 @@ export function verifyToken(keyring: TokenKeyring, token: unknown, purpose: Toke
   const claims = readClaims(payload);
   if (!claims) return { ok: false, reason: 'forged' };
   if (claims.purpose !== purpose) return { ok: false, reason: 'wrong-purpose' };
-  if (claims.expiresAt !== undefined && now.getTime() >= claims.expiresAt) return { ok: false, reason: 'expired' };
+  if (claims.expiresAt !== undefined && now.getTime() >= claims.expiresAt) return { ok: false, reason: 'expired', claims };
   return { ok: true, claims };
 }
 

@@ -4,7 +4,8 @@ import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { linkRoutes } from './link-routes.js';
-import { backToSignup, CONTENT_SECURITY_POLICY, messagePage } from './pages.js';
+import { backToSignup, CONTENT_SECURITY_POLICY, linkProblemPage, messagePage } from './pages.js';
+import { preferencesRoutes } from './preferences-routes.js';
 import { signupRoutes } from './signup-routes.js';
 
 export type AppDeps = ServiceDeps & {
@@ -47,10 +48,10 @@ export function wantsJson(c: Context): boolean {
 export function errorResponse(c: Context, error: AppError) {
   const status = STATUS[error.code];
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
-  const hint = error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone'
-    ? 'You can sign up again below; we will send you a fresh confirmation email.'
-    : '';
-  return c.html(messagePage(TITLES[error.code], `${error.message} ${hint}`.trim(), backToSignup), status);
+  if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone') {
+    return c.html(linkProblemPage(TITLES[error.code], error.message), status);
+  }
+  return c.html(messagePage(TITLES[error.code], error.message, backToSignup), status);
 }
 
 /** The whole HTTP surface; entry points wrap it for Lambda or Node. */
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', signupRoutes(deps));
   app.route('/', linkRoutes(deps));
+  app.route('/', preferencesRoutes(deps));
   app.notFound((c) => errorResponse(c, new AppError('not-found', 'There is nothing at this address.')));
   app.onError((error, c) => {
     if (error instanceof AppError) return errorResponse(c, error);

@@ -5,20 +5,22 @@ import type { HtmlEscapedString } from 'hono/utils/html';
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /**
- * Server-rendered pages: no external assets, one inline stylesheet and one
- * inline script whose hashes are the only ones the CSP allows.
+ * Server-rendered pages: mobile first, no external assets, one inline
+ * stylesheet and one inline script whose hashes are all the CSP allows.
  */
-const CSS = `:root{color-scheme:light dark;--fg:#1f2933;--bg:#faf7f2;--muted:#52606d;--accent:#2f5d50;--card:#fff;--err:#9b1c1c}
-@media (prefers-color-scheme:dark){:root{--fg:#e6e1d8;--bg:#1b1d1f;--muted:#b0b8c1;--accent:#8fd3bd;--card:#25282b;--err:#ffb4b4}}
+const CSS = `:root{color-scheme:light dark;--fg:#1f2933;--bg:#f7f4ef;--muted:#4a5561;--accent:#2b5a4c;--on-accent:#fff;--card:#fff;--line:#c9d1cc;--err:#9b1c1c;--ok:#e3f1ea}
+@media (prefers-color-scheme:dark){:root{--fg:#ece7df;--bg:#161819;--muted:#b4bcc4;--accent:#8fd3bd;--on-accent:#10201a;--card:#222629;--line:#4a5257;--err:#ffb4b4;--ok:#1f3a30}}
 *{box-sizing:border-box}body{margin:0;font:17px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
-main{max-width:34rem;margin:0 auto;padding:1.5rem 1rem 3rem}h1{font-size:1.6rem;line-height:1.25;margin:.5rem 0 1rem}
-.card{background:var(--card);border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.12)}
-label{display:block;font-weight:600;margin:1rem 0 .25rem}input,select{width:100%;font:inherit;padding:.7rem;border:1px solid var(--muted);border-radius:8px;background:var(--bg);color:var(--fg)}
-button{display:block;width:100%;margin-top:1.25rem;padding:.85rem;font:inherit;font-weight:700;border:0;border-radius:8px;background:var(--accent);color:var(--bg);cursor:pointer}
-button.secondary{background:transparent;color:var(--accent);border:2px solid var(--accent)}
-.hint{color:var(--muted);font-size:.9rem;margin:.25rem 0 0}.error{color:var(--err);font-weight:600;margin:.25rem 0 0}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.85rem;margin-top:2rem}.gap{margin-top:1rem}`;
-const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f)f.value=z}catch(e){}`;
+main{max-width:34rem;margin:0 auto;padding:1.25rem 1rem 3rem}h1{font-size:1.6rem;line-height:1.25;margin:.75rem 0 1rem}h2{font-size:1.15rem;margin:0 0 .5rem}h2+p{margin-top:0}
+.brand{font-weight:700;letter-spacing:.04em;color:var(--muted);text-decoration:none}
+.card{background:var(--card);border-radius:12px;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.15)}.gap{margin-top:1rem}.card>form+h2{margin-top:1.5rem}
+label{display:block;font-weight:600;margin:1rem 0 .3rem}input,select{width:100%;font:inherit;min-height:48px;padding:.6rem .75rem;border:1px solid var(--muted);border-radius:8px;background:var(--bg);color:var(--fg)}
+button{display:block;width:100%;min-height:48px;margin-top:1.1rem;padding:.75rem;font:inherit;font-weight:700;border:2px solid var(--accent);border-radius:8px;background:var(--accent);color:var(--on-accent);cursor:pointer}
+button.secondary{background:transparent;color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+.hint{color:var(--muted);font-size:.92rem;margin:.3rem 0 0}.error{color:var(--err);font-weight:600;margin:.3rem 0 0}
+.notice{background:var(--ok);border-radius:8px;padding:.75rem 1rem;font-weight:600}
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.88rem;margin-top:2rem}`;
+const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f&&f.type==='hidden')f.value=z}catch(e){}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -26,6 +28,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   `style-src ${sha256(CSS)}`,
   `script-src ${sha256(TZ_SCRIPT)}`,
+  "img-src 'none'",
   "form-action 'self'",
   "frame-ancestors 'none'",
   "base-uri 'none'",
@@ -34,46 +37,54 @@ export const CONTENT_SECURITY_POLICY = [
 export function page(title: string, body: Html, withScript = false): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
-<body><main>${body}<footer>Let Go · a 21-day email course for the weeks after a breakup</footer></main>
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
+<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email.</footer></main>
 ${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}</body></html>`;
 }
 
 export type SignupForm = { email?: string; first_name?: string; send_hour?: string; timezone?: string };
 
-const HOURS = Array.from({ length: 24 }, (_, hour) => hour);
+export function hourOptions(selected: number | string) {
+  return Array.from(
+    { length: 24 },
+    (_, h) => html`<option value="${h}"${String(h) === String(selected) ? raw(' selected') : ''}>${String(h).padStart(2, '0')}:00</option>`,
+  );
+}
 
-function fieldError(errors: Record<string, string>, name: string): Html | string {
+function fieldError(errors: Record<string, string>, name: string) {
   return errors[name] ? html`<p class="error" id="${name}-error">${errors[name]}</p>` : '';
 }
 
-function describedBy(errors: Record<string, string>, name: string, hint?: string): string {
-  return [errors[name] ? `${name}-error` : '', hint ?? ''].filter(Boolean).join(' ');
+function invalid(errors: Record<string, string>, name: string, hint = '') {
+  const ids = [errors[name] ? `${name}-error` : '', hint].filter(Boolean).join(' ');
+  return raw(`${ids ? ` aria-describedby="${ids}"` : ''}${errors[name] ? ' aria-invalid="true"' : ''}`);
 }
 
 export function signupPage(values: SignupForm = {}, errors: Record<string, string> = {}): Html {
-  const hour = values.send_hour ?? '8';
+  // The zone comes from the browser; only when it was refused does the reader see and fix it.
+  const zoneField = errors.timezone
+    ? html`<label for="timezone">Time zone</label><input id="timezone" name="timezone" value="${values.timezone ?? ''}" maxlength="64"${invalid(errors, 'timezone')}>${fieldError(errors, 'timezone')}`
+    : html`<input type="hidden" id="timezone" name="timezone" value="${values.timezone ?? 'UTC'}">`;
   return page(
     'Join the 21-day course',
     html`<h1>Let go, one day at a time</h1>
-<p>Twenty-one short emails, one each morning, to help you through three weeks of no contact and back to yourself.</p>
+<p>Twenty-one short emails, one a day, to carry you through three weeks of no contact and back to yourself.</p>
 <form class="card" method="post" action="/subscribe" novalidate>
-${Object.keys(errors).length ? html`<p class="error" role="alert">Please fix the fields marked below.</p>` : ''}
+${Object.keys(errors).length ? html`<p class="error" role="alert">Please check the fields marked below.</p>` : ''}
 <label for="email">Email address</label>
-<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value="${values.email ?? ''}" aria-describedby="${describedBy(errors, 'email')}" ${errors.email ? raw('aria-invalid="true"') : ''}>
+<input id="email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="254" value="${values.email ?? ''}"${invalid(errors, 'email')}>
 ${fieldError(errors, 'email')}
 <label for="first_name">First name <span class="hint">(optional)</span></label>
-<input id="first_name" name="first_name" autocomplete="given-name" maxlength="60" value="${values.first_name ?? ''}" aria-describedby="${describedBy(errors, 'first_name')}">
+<input id="first_name" name="first_name" autocomplete="given-name" maxlength="60" value="${values.first_name ?? ''}"${invalid(errors, 'first_name')}>
 ${fieldError(errors, 'first_name')}
 <label for="send_hour">Send my lesson at</label>
-<select id="send_hour" name="send_hour" aria-describedby="${describedBy(errors, 'send_hour', 'hour-hint')}">
-${HOURS.map((h) => html`<option value="${h}" ${String(h) === hour ? 'selected' : ''}>${String(h).padStart(2, '0')}:00</option>`)}
-</select><p class="hint" id="hour-hint">In your own time zone.</p>${fieldError(errors, 'send_hour')}
-<input type="hidden" id="timezone" name="timezone" value="${values.timezone ?? 'UTC'}">${fieldError(errors, 'timezone')}
+<select id="send_hour" name="send_hour"${invalid(errors, 'send_hour', 'hour-hint')}>${hourOptions(values.send_hour ?? '8')}</select>
+<p class="hint" id="hour-hint">Your local time. You can change it later.</p>${fieldError(errors, 'send_hour')}
+${zoneField}
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
 <input type="hidden" name="form_version" value="1">
 <button type="submit">Start the course</button>
-<p class="hint">We'll email you a link to confirm. Unsubscribe from any email, in one tap.</p>
+<p class="hint">We will email you a link to confirm. Every email has a one-tap unsubscribe.</p>
 </form>`,
     true,
   );
@@ -83,11 +94,23 @@ export function messagePage(title: string, message: string, extra: Html | string
   return page(title, html`<h1>${title}</h1><div class="card"><p>${message}</p>${extra}</div>`);
 }
 
-export function actionPage(title: string, message: string, action: string, token: string, button: string): Html {
+export function actionPage(title: string, message: string, action: string, token: string, label: string, secondary = false): Html {
   return page(
     title,
     html`<h1>${title}</h1><form class="card" method="post" action="${action}"><p>${message}</p>
-<input type="hidden" name="t" value="${token}"><button type="submit">${button}</button></form>`,
+<input type="hidden" name="t" value="${token}"><button type="submit"${secondary ? raw(' class="secondary"') : ''}>${label}</button></form>`,
+  );
+}
+
+/** Expired or broken links: offer the way forward, never a dead end. */
+export function linkProblemPage(title: string, message: string, freshToken?: string): Html {
+  return page(
+    title,
+    html`<h1>${title}</h1><div class="card"><p>${message}</p>
+${freshToken
+  ? html`<form method="post" action="/confirm/resend"><input type="hidden" name="t" value="${freshToken}"><button type="submit">Send me a fresh confirmation email</button></form>`
+  : html`<p>Enter your address on the sign-up form and we will send you a fresh link.</p><p><a href="/">Go to the sign-up form</a></p>`}
+</div>`,
   );
 }
 

@@ -37,10 +37,15 @@ export const signupSchema = z.object({
 
 export type SignupFields = z.infer<typeof signupSchema>;
 
-export const preferencesSchema = z.object({
-  timezone: signupSchema.shape.timezone,
-  send_hour: signupSchema.shape.send_hour,
-});
+/** Preferences: a missing field keeps the stored value (no signup defaults here). */
+export const preferencesSchema = z.discriminatedUnion('action', [
+  z.object({
+    action: z.literal('schedule'),
+    timezone: z.string().trim().max(64).refine(isValidTimeZone, 'Unknown time zone.').optional(),
+    send_hour: hour.pipe(z.number().int().min(0, 'Choose an hour between 00 and 23.').max(23, 'Choose an hour between 00 and 23.')).optional(),
+  }),
+  z.object({ action: z.enum(['pause', 'resume', 'restart']) }),
+]);
 
 /** One message per field, keyed by the field name the form uses. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

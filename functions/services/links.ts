@@ -54,3 +54,14 @@ export async function retryOnConflict<T>(attempt: () => Promise<T | undefined>, 
   throw new AppError('conflict', 'The record kept changing; please try again.');
 }
 
+
+/**
+ * "Send me a fresh link" from an expired confirmation page. The expired token
+ * is still authentic, so it names the address; the signup rules (neutral
+ * answer, one email per 10 minutes) then decide what is sent.
+ */
+export function readExpiredConfirm(deps: ServiceDeps, token: unknown): string {
+  const result = verifyToken(deps.config.keys, token, 'confirm', deps.clock.now());
+  if (result.ok || result.reason === 'expired') return result.claims.email;
+  throw new AppError('invalid-link', 'This link is not valid.');
+}

@@ -1,8 +1,14 @@
-import { nextLessonDue } from '../core/schedule.js';
+import { canPause, canRestart, changeSchedule, pause, restart, resume } from '../core/preferences.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 import { readLink, retryOnConflict } from './links.js';
+
+export type PreferenceChange =
+  | { action: 'schedule'; timezone?: string; sendHour?: number }
+  | { action: 'pause' }
+  | { action: 'resume' }
+  | { action: 'restart' };
 
 export async function loadPreferences(deps: ServiceDeps, token: unknown): Promise<Subscriber> {
   const claims = readLink(deps, token, 'preferences');
@@ -12,23 +18,41 @@ export async function loadPreferences(deps: ServiceDeps, token: unknown): Promis
 }
 
 /**
- * A new send hour or time zone applies from the next lesson: it is
- * rescheduled from the last actual send, so the 8-hour gap still holds.
+ * Applies one change from the preferences page to the freshest record. A
+ * change that does not fit the reader's state (pausing a finished course, say)
+ * is a clear 409, never a silent no-op.
  */
-export async function updateSchedule(
-  deps: ServiceDeps,
-  token: unknown,
-  change: { timezone: string; sendHour: number },
-): Promise<Subscriber> {
+export async function changePreferences(deps: ServiceDeps, token: unknown, change: PreferenceChange): Promise<Subscriber> {
   const claims = readLink(deps, token, 'preferences');
   return retryOnConflict(async () => {
     const sub = await deps.store.get(claims.email);
     if (!sub) throw new AppError('gone', 'We no longer hold any data for this address.');
-    const updated: Subscriber = { ...sub, timezone: change.timezone, sendHour: change.sendHour };
-    const last = sub.sends.at(-1);
-    if (sub.status === 'active' && sub.due !== undefined && last && !sub.claim) {
-      updated.due = nextLessonDue(new Date(last.at), change.timezone, change.sendHour).getTime();
-    }
-    return deps.store.put(updated, sub.version);
+    return deps.store.put(apply(sub, change, deps.clock.now()), sub.version);
   });
+}
+
+function apply(sub: Subscriber, change: PreferenceChange, now: Date): Subscriber {
+  if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
+    throw new AppError('gone', 'You have left the course, so there is nothing to change.');
+  }
+  if (sub.status === 'pending') throw new AppError('conflict', 'Please confirm your subscription first.');
+  switch (change.action) {
+    case 'schedule':
+      return changeSchedule(sub, change.timezone ?? sub.timezone, change.sendHour ?? sub.sendHour, now);
+    case 'pause':
+      if (sub.status === 'paused') return sub; // pausing twice is the same pause
+      if (!canPause(sub)) throw new AppError('conflict', busyOr(sub, 'Only a course in progress can be paused.'));
+      return pause(sub, now);
+    case 'resume':
+      if (sub.status === 'active') return sub;
+      if (sub.status !== 'paused') throw new AppError('conflict', 'Only a paused course can be resumed.');
+      return resume(sub, now);
+    case 'restart':
+      if (!canRestart(sub)) throw new AppError('conflict', busyOr(sub, 'This course cannot be restarted now.'));
+      return restart(sub, now);
+  }
+}
+
+function busyOr(sub: Subscriber, message: string): string {
+  return sub.claim ? 'A lesson is being sent to you right now; please try again in a minute.' : message;
 }

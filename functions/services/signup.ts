@@ -20,7 +20,8 @@ export async function signup(deps: ServiceDeps, input: SignupInput): Promise<Sig
   const now = deps.clock.now();
   const existing = await deps.store.get(input.email);
   if (!existing || existing.status === 'unsubscribed' || isExpiredPending(existing, now)) {
-    const pending = newPending(input, randomUUID(), now, 0);
+    // A returning reader starts a new double opt-in; their send history stays on record.
+    const pending = { ...newPending(input, randomUUID(), now, 0), sends: existing?.sends ?? [], restarts: existing?.restarts };
     const stored = await deps.store.put(pending, existing ? existing.version : null);
     // Lost a race with a concurrent signup of the same address: that one mails.
     if (!stored) return 'raced';

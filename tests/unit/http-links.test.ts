@@ -36,6 +36,7 @@ describe('/confirm', () => {
     const res = await get('/confirm', confirm);
     expect(res.status).toBe(200);
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cache-control')).toBe('no-store');
     const html = await res.text();
     expect(html).toMatch(/<form class="card" method="post" action="\/confirm">/);
     expect(html).toContain(`<input type="hidden" name="t" value="${confirm}">`);
@@ -121,6 +122,14 @@ describe('/unsubscribe', () => {
     expect(h.mailer.sent).toHaveLength(1);
   });
 
+  it('one-click also works as multipart/form-data', async () => {
+    const { unsubscribe } = await signUp();
+    const body = new FormData();
+    body.set('List-Unsubscribe', 'One-Click');
+    expect((await h.app.request(`/unsubscribe?t=${unsubscribe}`, { method: 'POST', body })).status).toBe(200);
+    expect(only().status).toBe('unsubscribed');
+  });
+
   it('signing up again after unsubscribing is a new double opt-in; the old confirm link is dead', async () => {
     const old = await signUp();
     await post('/confirm', old.confirm);
@@ -141,16 +150,42 @@ describe('/unsubscribe', () => {
 });
 
 describe('/preferences', () => {
+  /** A confirmed reader: preferences links only ever go out in lessons. */
+  async function confirmed() {
+    const tokens = await signUp();
+    expect((await post('/confirm', tokens.confirm)).status).toBe(200);
+    return tokens;
+  }
+
   it('GET shows the current schedule; POST saves a new one', async () => {
-    const { preferences } = await signUp();
+    const { preferences } = await confirmed();
     const page = await get('/preferences', preferences);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<option value="7" selected>07:00</option>');
-    const res = await post('/preferences', preferences, { send_hour: '20', timezone: 'America/New_York' });
+    const res = await post('/preferences', preferences, { action: 'schedule', send_hour: '20', timezone: 'America/New_York' });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('20:00, America/New_York');
     expect(only()).toMatchObject({ sendHour: 20, timezone: 'America/New_York' });
     expect(h.mailer.sent).toHaveLength(1);
+  });
+
+  it('a POST without the fields does not reset the schedule to 08:00 UTC', async () => {
+    const { preferences } = await confirmed();
+    const res = await post('/preferences', preferences);
+    expect(res.status).toBeLessThan(500);
+    expect(only()).toMatchObject({ sendHour: 7, timezone: 'Europe/Berlin' });
+  });
+
+  it('a JSON update of the hour alone keeps the time zone', async () => {
+    const { preferences } = await confirmed();
+    expect((await h.json('/preferences', { t: preferences, send_hour: 5 })).status).toBe(200);
+    expect(only()).toMatchObject({ sendHour: 5, timezone: 'Europe/Berlin' });
+  });
+
+  it('a pending reader is asked to confirm first', async () => {
+    const { preferences } = await signUp();
+    expect(await (await get('/preferences', preferences)).text()).toContain('Almost there');
+    expect((await post('/preferences', preferences, { action: 'pause' })).status).toBe(409);
   });
 });
 

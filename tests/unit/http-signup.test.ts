@@ -50,6 +50,7 @@ describe('GET /', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
     const html = await res.text();
     expect(html).toContain('<html lang="en">');
     expect(html).toMatch(/<form[^>]+method="post" action="\/subscribe"/);
@@ -282,7 +283,8 @@ describe('other routes', () => {
     for (const path of paths) {
       for (const method of ['GET', 'POST', 'PUT', 'DELETE']) {
         for (const type of method === 'GET' ? [undefined] : types) {
-          const init = method === 'GET' ? {} : { method, body: '', headers: type ? { 'content-type': type } : {} };
+          const headers: Record<string, string> = type ? { 'content-type': type } : {};
+          const init: RequestInit = method === 'GET' ? {} : { method, body: '', headers };
           const res = await h.app.request(path, init);
           expect(res.status, `${method} ${path} ${type ?? ''}`).toBeLessThan(500);
         }

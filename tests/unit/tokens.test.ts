@@ -54,7 +54,7 @@ describe('link tokens', () => {
   });
 
   it('expires confirm tokens', () => {
-    expect(verifyToken(TEST_KEYS, confirm(now.getTime()), 'confirm', now)).toEqual({ ok: false, reason: 'expired' });
+    expect(verifyToken(TEST_KEYS, confirm(now.getTime()), 'confirm', now)).toMatchObject({ ok: false, reason: 'expired' });
   });
 
   it('rejects garbage without throwing', () => {

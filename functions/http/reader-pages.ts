@@ -1,0 +1,63 @@
+import { html } from 'hono/html';
+import type { Subscriber } from '../core/subscriber.js';
+import { TOTAL_DAYS } from '../core/subscriber.js';
+import { hourOptions, messagePage, page } from './pages.js';
+
+/** Pages a reader reaches from an email: preferences and the answers to their changes. */
+const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
+
+function localDate(iso: string, timezone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(iso));
+}
+
+function progress(sub: Subscriber): string {
+  if (sub.status === 'completed') return `You finished all ${TOTAL_DAYS} days.`;
+  const sent = Math.max(0, (sub.nextDay ?? 1) - 1);
+  return sent === 0 ? 'Your first lesson is on its way.' : `You have had ${sent} of ${TOTAL_DAYS} lessons.`;
+}
+
+function button(token: string, action: string, label: string, secondary = true) {
+  return html`<form method="post" action="/preferences"><input type="hidden" name="t" value="${token}">
+<input type="hidden" name="action" value="${action}"><button type="submit"${secondary ? html` class="secondary"` : ''}>${label}</button></form>`;
+}
+
+export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken: string, notice?: string) {
+  if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
+    return messagePage('You are unsubscribed', 'You get no emails from this course.', html`<p><a href="/">Sign up again</a></p>`);
+  }
+  if (sub.status === 'pending') {
+    return messagePage('Almost there', 'Open the confirmation email we sent you and tap the button to start the course.');
+  }
+  const paused = sub.status === 'paused' && sub.pausedUntil;
+  return page(
+    'Your preferences',
+    html`<h1>Your preferences</h1>
+${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
+<p>${progress(sub)}${paused ? html` Paused until ${localDate(sub.pausedUntil as string, sub.timezone)}.` : ''}</p>
+<form class="card" method="post" action="/preferences"><h2>When your lesson arrives</h2>
+<input type="hidden" name="t" value="${token}"><input type="hidden" name="action" value="schedule">
+<label for="send_hour">Time of day</label><select id="send_hour" name="send_hour">${hourOptions(sub.sendHour)}</select>
+<label for="timezone">Time zone</label>
+<input id="timezone" name="timezone" value="${sub.timezone}" maxlength="64" autocomplete="off" spellcheck="false" aria-describedby="tz-hint">
+<p class="hint" id="tz-hint">A place name such as Europe/London or America/New_York. Now: ${hh(sub.sendHour)}, ${sub.timezone}.</p>
+<button type="submit">Save</button></form>
+<section class="card gap"><h2>Need a break?</h2>
+${sub.status === 'completed'
+  ? html`<p>Take the course again from day 1, one lesson a day.</p>${button(token, 'restart', 'Take the course again', false)}`
+  : html`${paused
+      ? html`<p>Your lessons will start again by themselves.</p>${button(token, 'resume', 'Resume now', false)}`
+      : html`<p>Pause your lessons for 7 days. Nothing is lost.</p>${button(token, 'pause', 'Pause for 7 days')}`}
+<h2>Broke no contact?</h2><p>It happens, and it is not a failure. Start the three weeks again from day 1.</p>
+${button(token, 'restart', 'I broke no contact: restart from day 1')}`}
+</section>
+<form class="card gap" method="post" action="/unsubscribe"><h2>Leave the course</h2><input type="hidden" name="t" value="${unsubscribeToken}">
+<p>Stop all emails. You can sign up again at any time.</p><button class="secondary" type="submit">Unsubscribe</button></form>`,
+  );
+}
+
+export const NOTICES: Record<'schedule' | 'pause' | 'resume' | 'restart', (sub: Subscriber) => string> = {
+  schedule: (sub) => `Saved. Your lessons now arrive at ${hh(sub.sendHour)}, ${sub.timezone} time.`,
+  pause: (sub) => `Paused. Your lessons start again on ${localDate(sub.pausedUntil ?? new Date().toISOString(), sub.timezone)}.`,
+  resume: () => 'Welcome back. Your next lesson arrives at your usual time.',
+  restart: () => 'Restarted. Day 1 arrives at your usual time. Be kind to yourself.',
+};

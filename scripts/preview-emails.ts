@@ -1,0 +1,164 @@
+// Preview every email without sending anything: fills build/emails.json with sample reader data
+// (through the same fill function the send path uses) and writes previews/: one .html and .txt per
+// email, an index.html, and, where Chromium is installed, PNGs at 375 and 600 px plus dark mode.
+// Usage: npm run emails:preview  (builds first). Env: CHROMIUM_PATH (default /usr/bin/chromium).
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
+} from '../functions/core/message.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete';
+export interface PreviewEmail { slug: string; kind: EmailKind; label: string; email: CompiledEmail }
+export interface FilledEmail { subject: string; preheader: string; html: string; text: string }
+
+// Real tokens are ~150 characters of base64url; samples of that length show how long links wrap.
+const token = (purpose: string): string => `sample-${purpose}-${'Zm9yLXByZXZpZXctb25seQ'.repeat(6)}`;
+export const SAMPLE_VALUES: Required<Placeholders> = {
+  greeting: greetingFor('Sam'),
+  confirmUrl: `https://letgo.example/confirm?t=${token('confirm')}`,
+  preferencesUrl: `https://letgo.example/preferences?t=${token('preferences')}`,
+  unsubscribeUrl: `https://letgo.example/unsubscribe?t=${token('unsubscribe')}`,
+};
+
+/** The 24 emails a reader can receive, in the order they would arrive. */
+export function previewEmails(course: CompiledCourse): PreviewEmail[] {
+  return [
+    { slug: '00-confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
+    { slug: '00-already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
+    ...course.lessons.map((l): PreviewEmail => ({
+      slug: `day-${String(l.day).padStart(2, '0')}`, kind: 'lesson', label: `Day ${l.day}`, email: l,
+    })),
+    { slug: '99-complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
+  ];
+}
+
+/** Fill one compiled email exactly as functions/services/notify.ts does before sending. */
+export function fillSample(email: CompiledEmail, values: Placeholders = SAMPLE_VALUES): FilledEmail {
+  return {
+    subject: email.subject,
+    preheader: email.preheader,
+    html: fillTemplate(email.html, values, escapeHtml),
+    text: fillTemplate(email.text, values, (value) => value),
+  };
+}
+
+const kb = (s: string): string => `${(Buffer.byteLength(s, 'utf8') / 1024).toFixed(1)} KB`;
+
+interface Row { item: PreviewEmail; filled: FilledEmail; pngs: string[] }
+
+function indexPage(rows: Row[], shots: boolean): string {
+  const link = (href: string, label: string): string => `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`;
+  const body = rows.map(({ item, filled, pngs }) => `<tr>
+<th scope="row">${escapeHtml(item.label)}</th>
+<td><strong>${escapeHtml(filled.subject)}</strong><br><span class="pre">${escapeHtml(filled.preheader)}</span></td>
+<td>${kb(filled.html)}</td>
+<td>${link(`${item.slug}.html`, 'HTML')} · ${link(`${item.slug}.txt`, 'text')}</td>
+${shots ? `<td>${pngs.map((p) => link(p, p.replace(`${item.slug}-`, '').replace('.png', ''))).join(' · ')}</td>` : ''}
+</tr>`).join('\n');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Let Go: email previews</title><style>
+body{font:16px/1.5 system-ui,sans-serif;margin:2rem;color:#1f2421}table{border-collapse:collapse;width:100%}
+th,td{text-align:left;vertical-align:top;padding:.5rem;border-bottom:1px solid #ccd}.pre{color:#4f5753}
+a{color:#2d5a4c}</style></head><body><h1>Let Go: ${rows.length} email previews</h1>
+<p>Filled with sample data (${escapeHtml(SAMPLE_VALUES.greeting)} links to letgo.example). Sizes are the HTML part after filling.</p>
+<table><thead><tr><th scope="col">Email</th><th scope="col">Subject and preheader</th><th scope="col">HTML</th>
+<th scope="col">Open</th>${shots ? '<th scope="col">Screenshots</th>' : ''}</tr></thead><tbody>
+${body}
+</tbody></table></body></html>
+`;
+}
+
+interface Shooter { shoot(file: string, out: string, width: number, dark: boolean): Promise<void>; close(): Promise<void> }
+
+/** A headless Chromium that can only load local files: a remote image or font would show as missing. */
+async function startShooter(executablePath: string): Promise<Shooter> {
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({
+    executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+  const remote: string[] = [];
+  return {
+    async shoot(file, out, width, dark) {
+      const context = await browser.newContext({ viewport: { width, height: 640 }, colorScheme: dark ? 'dark' : 'light' });
+      await context.route(/^https?:/, async (route) => {
+        remote.push(route.request().url());
+        await route.abort();
+      });
+      const page = await context.newPage();
+      await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      await page.screenshot({ path: out, fullPage: true });
+      await context.close();
+      if (remote.length > 0) throw new Error(`${path.basename(file)} tried to load ${remote.join(', ')}`);
+    },
+    close: () => browser.close(),
+  };
+}
+
+export async function writePreviews(outDir: string, course: CompiledCourse, chromiumPath?: string): Promise<Row[]> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const shooter = chromiumPath ? await startShooter(chromiumPath) : undefined;
+  const darkDone = new Set<EmailKind>();
+  const rows: Row[] = [];
+  try {
+    const items = previewEmails(course);
+    for (const [i, item] of items.entries()) {
+      const filled = fillSample(item.email);
+      const htmlFile = path.join(outDir, `${item.slug}.html`);
+      writeFileSync(htmlFile, filled.html);
+      writeFileSync(path.join(outDir, `${item.slug}.txt`), filled.text);
+      const pngs: string[] = [];
+      if (shooter) {
+        const shots: Array<[number, boolean]> = [[375, false], [600, false]];
+        // One dark-mode shot per kind of email is enough: they share one layout.
+        if (!darkDone.has(item.kind)) shots.push([375, true]);
+        darkDone.add(item.kind);
+        for (const [width, dark] of shots) {
+          const name = `${item.slug}-${width}${dark ? '-dark' : ''}.png`;
+          await shooter.shoot(htmlFile, path.join(outDir, name), width, dark);
+          pngs.push(name);
+        }
+      }
+      rows.push({ item, filled, pngs });
+      const n = `${String(i + 1).padStart(2)}/${items.length}`;
+      console.log(`[${n}] ${item.slug.padEnd(20)} html ${kb(filled.html).padStart(8)}  text ${kb(filled.text).padStart(7)}  ${filled.subject}${pngs.length ? `  (${pngs.length} png)` : ''}`);
+    }
+  } finally {
+    await shooter?.close();
+  }
+  writeFileSync(path.join(outDir, 'index.html'), indexPage(rows, shooter !== undefined));
+  return rows;
+}
+
+async function main(): Promise<void> {
+  const jsonFile = path.join(ROOT, 'build', 'emails.json');
+  if (!existsSync(jsonFile)) throw new Error(`${jsonFile} not found: run "npm run build" first`);
+  const course = JSON.parse(readFileSync(jsonFile, 'utf8')) as CompiledCourse;
+  const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+  const hasChromium = existsSync(chromiumPath);
+  if (!hasChromium) console.log(`no Chromium at ${chromiumPath}: writing HTML and text only (set CHROMIUM_PATH for PNGs)`);
+  const outDir = path.join(ROOT, 'previews');
+  const rows = await writePreviews(outDir, course, hasChromium ? chromiumPath : undefined);
+  const sizes = rows.map((r) => Buffer.byteLength(r.filled.html, 'utf8'));
+  const pngs = rows.reduce((sum, r) => sum + r.pngs.length, 0);
+  console.log(`\nwrote ${rows.length} emails (html + text${pngs ? `, ${pngs} PNGs` : ''}) to ${path.relative(process.cwd(), outDir) || '.'}/`);
+  console.log(`html after filling: ${(Math.min(...sizes) / 1024).toFixed(1)}–${(Math.max(...sizes) / 1024).toFixed(1)} KB (Gmail clips at 102 KB)`);
+  console.log(`open ${path.join(outDir, 'index.html')}`);
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+if (isEntryPoint()) {
+  await main().catch((e: unknown) => {
+    console.error(`preview-emails: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  });
+}
