@@ -33,6 +33,8 @@ export default $config({
       MAIL_FROM: mailFrom.value,
       TOKEN_KEYS: tokenKeys.value,
       UNSUBSCRIBE_MAILTO: unsubscribeMailto.value,
+      // Sites allowed to post the JSON signup (the embeddable form), comma-separated origins.
+      ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? '',
     };
     const sendEmail = { actions: ['ses:SendRawEmail'], resources: ['*'] };
 

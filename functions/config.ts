@@ -8,6 +8,8 @@ export type AppConfig = {
   mailFrom: string;
   unsubscribeMailto: string;
   keys: TokenKeyring;
+  /** Sites allowed to post the JSON signup from the browser (CORS); empty: none. */
+  allowedOrigins: string[];
 };
 
 const schema = z.object({
@@ -16,6 +18,11 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).regex(/^[^\r\n]+$/),
   UNSUBSCRIBE_MAILTO: z.string().regex(/^mailto:[^\s<>]+$/),
   TOKEN_KEYS: z.string().min(1),
+  ALLOWED_ORIGINS: z
+    .string()
+    .optional()
+    .transform((list) => (list ?? '').split(',').map((origin) => origin.trim()).filter(Boolean))
+    .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port], no path'))),
 });
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -24,12 +31,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`invalid configuration (${problems.join('; ')})`);
   }
-  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS } = parsed.data;
+  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS } = parsed.data;
   return {
     tableName: TABLE_NAME,
     baseUrl: BASE_URL,
     mailFrom: MAIL_FROM,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
     keys: parseKeyring(TOKEN_KEYS),
+    allowedOrigins: ALLOWED_ORIGINS,
   };
 }

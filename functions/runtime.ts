@@ -12,7 +12,7 @@ import type { ServiceDeps } from './services/deps.js';
  * The shared part of every composition root: config read once, SDK clients
  * built once (endpoints come from AWS_ENDPOINT_URL_* locally), adapters wired.
  */
-export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps {
+export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps & { allowedOrigins: string[] } {
   const config = loadConfig(env);
   const dynamo = new DynamoDBClient({});
   const ses = new SESClient({});
@@ -22,6 +22,7 @@ export function createRuntime(env: Record<string, string | undefined>, clock: Cl
     clock,
     course: course as CompiledCourse,
     config,
+    allowedOrigins: config.allowedOrigins,
     log: jsonLog,
   };
 }

@@ -193,11 +193,27 @@ function inlineText(tokens: Token[] | undefined): string {
       case 'image': return t.text;
       case 'link': {
         const label = inlineText(t.tokens);
-        return label === t.href || `mailto:${label}` === t.href ? t.href : `${label} (${t.href})`;
+        if (`mailto:${label}` === t.href) return label;
+        if (label === t.href) return `\n${label}\n`;
+        return `${label}${URL_MARK}${t.href}${URL_MARK}`;
       }
       default: return decodeEntities(t.raw);
     }
   }).join('');
+}
+
+const URL_MARK = '\u0000';
+/**
+ * A link keeps its label in the sentence and its URL moves to a line of its own after the block,
+ * where a reader can tap or copy it whole; "label (https://...)" inline is hard to read and to copy.
+ */
+function placeUrls(s: string, transform: (text: string) => string = (text) => text): string {
+  const urls: string[] = [];
+  const text = s.replace(/\u0000([^\u0000]*)\u0000/g, (_m, url: string) => {
+    urls.push(url);
+    return '';
+  });
+  return [transform(text.replace(/ *\n */g, '\n').trim()), ...urls].join('\n');
 }
 
 const indentRest = (s: string, pad: string): string => s.replace(/\n/g, `\n${pad}`);
@@ -206,11 +222,9 @@ function blockText(token: Token): string {
   const t = token as MarkedToken;
   switch (t.type) {
     case 'space': case 'def': return '';
-    case 'paragraph': case 'text': return t.tokens ? inlineText(t.tokens) : decodeEntities(t.text);
-    case 'heading': {
-      const title = inlineText(t.tokens);
-      return t.depth === 1 ? `${title}\n${'='.repeat([...title].length)}` : title.toUpperCase();
-    }
+    case 'paragraph': case 'text': return t.tokens ? placeUrls(inlineText(t.tokens)) : decodeEntities(t.text);
+    case 'heading': return placeUrls(inlineText(t.tokens), (title) =>
+      t.depth === 1 ? `${title}\n${'='.repeat([...title].length)}` : title.toUpperCase());
     case 'list': return t.items.map((item, i) => {
       const bullet = t.ordered ? `${(Number(t.start) || 1) + i}. ` : '- ';
       const inner = item.tokens.map(blockText).filter(Boolean).join(item.loose ? '\n\n' : '\n');
@@ -220,7 +234,7 @@ function blockText(token: Token): string {
     case 'code': return `    ${indentRest(t.text, '    ')}`;
     case 'hr': return '---';
     case 'html': return decodeEntities(t.text.replace(/<[^>]*>/g, '')).trim();
-    case 'table': return [t.header, ...t.rows].map((row) => row.map((c) => inlineText(c.tokens)).join(' | ')).join('\n');
+    case 'table': return [t.header, ...t.rows].map((row) => placeUrls(row.map((c) => inlineText(c.tokens)).join(' | '))).join('\n');
     default: return decodeEntities(t.raw).trim();
   }
 }
@@ -229,7 +243,7 @@ function blocksText(tokens: Token[]): string {
   return tokens.map(blockText).filter((s) => s.trim() !== '').join('\n\n');
 }
 
-/** Readable plain text from markdown: paragraphs, `##` headings in capitals, "- " list items, no HTML. */
+/** Readable plain text from markdown: paragraphs, `##` headings in capitals, "- " list items, URLs on their own lines, no HTML. */
 export function markdownToText(md: string): string {
   return blocksText(Lexer.lex(md, { gfm: true }));
 }

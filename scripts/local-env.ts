@@ -28,6 +28,7 @@ export function appEnv(port = PORT): Record<string, string> {
     BASE_URL: process.env.BASE_URL ?? `http://localhost:${port}`,
     MAIL_FROM: process.env.MAIL_FROM ?? 'Let Go <course@letgo.local>',
     UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO ?? 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
+    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? '',
     ...localSecrets(),
   };
 }

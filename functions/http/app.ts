@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
 import type { ServiceDeps } from '../services/deps.js';
@@ -11,6 +12,8 @@ import { signupRoutes } from './signup-routes.js';
 export type AppDeps = ServiceDeps & {
   /** How the entry point learns the client's address (Lambda event, Node socket). */
   clientIp?: (c: Context) => string | undefined;
+  /** Origins whose pages may post the JSON signup (the embeddable form). */
+  allowedOrigins?: string[];
 };
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -71,6 +74,11 @@ export function createApp(deps: AppDeps) {
       maxSize: MAX_BODY_BYTES,
       onError: (c) => errorResponse(c, new AppError('payload-too-large', 'The request body is larger than 16 KB.')),
     }),
+  );
+  const origins = new Set(deps.allowedOrigins ?? []);
+  app.use(
+    '/subscribe',
+    cors({ origin: (origin) => (origins.has(origin) ? origin : null), allowMethods: ['POST'], allowHeaders: ['content-type'], maxAge: 86400 }),
   );
   app.get('/health', (c) => c.json({ ok: true }));
   app.route('/', signupRoutes(deps));
