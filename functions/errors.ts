@@ -8,7 +8,9 @@ export type AppErrorCode =
   | 'conflict'
   | 'unsupported-media-type'
   | 'payload-too-large'
-  | 'unavailable';
+  | 'unavailable'
+  | 'rate-limited'
+  | 'method-not-allowed';
 
 export class AppError extends Error {
   override name = 'AppError';
@@ -16,8 +18,15 @@ export class AppError extends Error {
     readonly code: AppErrorCode,
     message: string,
     readonly fields?: Record<string, string>,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number; allow?: string },
   ) {
     super(message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
+    this.allow = options?.allow;
   }
+
+  /** For 429: when the client may try again (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
+  /** For 405: the methods the route does take (sent as Allow). */
+  readonly allow?: string;
 }

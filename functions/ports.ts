@@ -11,6 +11,16 @@ export interface SubscriberStore {
   put(subscriber: Subscriber, expectedVersion: number | null): Promise<Subscriber | undefined>;
   /** One page of the sparse due index for one shard: due <= now, oldest first. */
   queryDue(shard: number, now: number, limit: number, cursor?: string): Promise<DuePage>;
+  /** Erases the record for good (the reader's right to be forgotten). */
+  delete(email: string): Promise<void>;
+}
+
+/**
+ * Fixed-window counters that hold across Lambda instances (kept in DynamoDB).
+ * `hit` counts one event under `key` and says whether it stayed within `limit`.
+ */
+export interface RateLimiter {
+  hit(key: string, limit: number, windowMs: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
 }
 
 export type DuePage = { items: Subscriber[]; cursor?: string };

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Page } from 'playwright-core';
 import {
   escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
 } from '../functions/core/message.js';
@@ -79,18 +80,26 @@ async function startShooter(executablePath: string): Promise<Shooter> {
   const browser = await chromium.launch({
     executablePath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   });
+  const pages = new Map<string, Page>();
   const remote: string[] = [];
+  const pageFor = async (width: number, dark: boolean): Promise<Page> => {
+    const key = `${width}-${dark}`;
+    const existing = pages.get(key);
+    if (existing) return existing;
+    const context = await browser.newContext({ viewport: { width, height: 640 }, colorScheme: dark ? 'dark' : 'light' });
+    await context.route(/^https?:/, async (route) => {
+      remote.push(route.request().url());
+      await route.abort();
+    });
+    const page = await context.newPage();
+    pages.set(key, page);
+    return page;
+  };
   return {
     async shoot(file, out, width, dark) {
-      const context = await browser.newContext({ viewport: { width, height: 640 }, colorScheme: dark ? 'dark' : 'light' });
-      await context.route(/^https?:/, async (route) => {
-        remote.push(route.request().url());
-        await route.abort();
-      });
-      const page = await context.newPage();
+      const page = await pageFor(width, dark);
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
       await page.screenshot({ path: out, fullPage: true });
-      await context.close();
       if (remote.length > 0) throw new Error(`${path.basename(file)} tried to load ${remote.join(', ')}`);
     },
     close: () => browser.close(),

@@ -5,7 +5,7 @@ import {
   ResourceNotFoundException,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../core/subscriber.js';
 import type { DuePage, SubscriberStore } from '../ports.js';
 
@@ -40,6 +40,9 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Su
         if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
       }
+    },
+    async delete(email) {
+      await doc.send(new DeleteCommand({ TableName: tableName, Key: { email } }));
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
       const result = await doc.send(

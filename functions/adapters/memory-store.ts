@@ -17,6 +17,9 @@ export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
       items.set(subscriber.email, stored);
       return copy(stored);
     },
+    async delete(email) {
+      items.delete(email);
+    },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
       const due = [...items.values()]
         .filter((sub) => sub.dueShard === shard && sub.due !== undefined && sub.due <= now)

@@ -18,7 +18,7 @@ export type AppDeps = ServiceDeps & {
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
-const STATUS: Record<AppErrorCode, 400 | 404 | 409 | 410 | 413 | 415 | 503> = {
+const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
   'invalid-input': 400,
   'invalid-link': 400,
   'expired-link': 410,
@@ -28,6 +28,8 @@ const STATUS: Record<AppErrorCode, 400 | 404 | 409 | 410 | 413 | 415 | 503> = {
   'unsupported-media-type': 415,
   'payload-too-large': 413,
   unavailable: 503,
+  'rate-limited': 429,
+  'method-not-allowed': 405,
 };
 
 const TITLES: Record<AppErrorCode, string> = {
@@ -40,6 +42,8 @@ const TITLES: Record<AppErrorCode, string> = {
   'unsupported-media-type': 'Unsupported request',
   'payload-too-large': 'Too much data',
   unavailable: 'Please try again in a minute',
+  'rate-limited': 'Too many requests',
+  'method-not-allowed': 'Not allowed',
 };
 
 export function wantsJson(c: Context): boolean {
@@ -50,6 +54,8 @@ export function wantsJson(c: Context): boolean {
 
 export function errorResponse(c: Context, error: AppError) {
   const status = STATUS[error.code];
+  if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
+  if (error.allow) c.header('Allow', error.allow);
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
   if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone') {
     return c.html(linkProblemPage(TITLES[error.code], error.message), status);

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { AppError } from '../errors.js';
-import { signup } from '../services/signup.js';
+import { checkClientRate, signup } from '../services/signup.js';
 import { readBody, wantsJson, type AppDeps } from './app.js';
 import { messagePage, signupPage, type SignupForm } from './pages.js';
 import { fieldErrors, signupSchema } from './validation.js';
@@ -20,6 +20,8 @@ export function signupRoutes(deps: AppDeps) {
       return c.html(signupPage(formValues(body), fields), 400);
     }
     const input = parsed.data;
+    const clientIp = deps.clientIp?.(c) ?? 'unknown';
+    await checkClientRate(deps, clientIp);
     // A filled honeypot is a bot: answer exactly as for a person, do nothing.
     if (!input.website) {
       const outcome = await signup(deps, {
@@ -29,7 +31,7 @@ export function signupRoutes(deps: AppDeps) {
         sendHour: input.send_hour,
         consent: {
           at: deps.clock.now().toISOString(),
-          ip: deps.clientIp?.(c) ?? 'unknown',
+          ip: clientIp,
           userAgent: (c.req.header('user-agent') ?? '').slice(0, 256),
           formVersion: input.form_version || (wantsJson(c) ? 'json-1' : '1'),
         },

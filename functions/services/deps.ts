@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config.js';
 import type { CompiledCourse } from '../core/message.js';
 import { createToken } from '../core/tokens.js';
-import type { Clock, Mailer, SubscriberStore } from '../ports.js';
+import type { Clock, Mailer, RateLimiter, SubscriberStore } from '../ports.js';
 
 /** What every service receives from its composition root. */
 export type ServiceDeps = {
@@ -11,7 +11,16 @@ export type ServiceDeps = {
   course: CompiledCourse;
   config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'unsubscribeMailto' | 'keys'>;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /** Abuse limits that hold across instances; every entry point supplies one, unit tests may not. */
+  limiter?: RateLimiter;
 };
+
+/** Limits on what the public form can make us send (issue: signup bombing). */
+export const LIMITS = {
+  perAddressShort: { limit: 1, windowMs: 10 * 60_000 },
+  perAddressDay: { limit: 3, windowMs: 24 * 3_600_000 },
+  perClientHour: { limit: 20, windowMs: 3_600_000 },
+} as const;
 
 export const CONFIRM_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 

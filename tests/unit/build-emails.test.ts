@@ -112,7 +112,7 @@ describe('markdownToText', () => {
     const text = markdownToText(BODY);
     expect(text).toContain('others stayed & we never asked why.');
     expect(text).toContain('\n\nWHY IT MATTERS\n\n');
-    expect(text).toContain('link (https://example.com/read?a=1&b=2)');
+    expect(text).toContain('A short paragraph with a link.\nhttps://example.com/read?a=1&b=2\n');
     expect(text).toContain('- first point\n- second point with emphasis');
     expect(text).not.toMatch(/<[a-z]/i);
   });
@@ -191,9 +191,10 @@ describe('build', () => {
       expect(l.html).toContain("Today's step");
       expect(l.html).toContain(`Day ${l.day}: letting go &amp; &lt;starting&gt;`);
       expect(l.html).toMatch(/<h2 style="[^"]*">Why it matters<\/h2>/);
-      expect(l.text.startsWith(`{{greeting}}\n\nDay ${l.day} of 21\n`)).toBe(true);
-      expect(l.text).toContain(`TODAY'S STEP\n${l.action}`);
-      expect(l.text).toContain('Preferences (pause, change time, restart):\n{{preferencesUrl}}');
+      expect(l.text.startsWith(`Day ${l.day} of 21\n\nDay ${l.day}: letting go & <starting>\n`)).toBe(true);
+      expect(l.text).toContain('\n\n{{greeting}}\n\n');
+      expect(l.text).toContain(`TODAY'S STEP\n\n${l.action}`);
+      expect(l.text).toContain('Preferences (pause, change the time, or restart from Day 1):\n{{preferencesUrl}}');
       expect(l.text).toContain('Unsubscribe:\n{{unsubscribeUrl}}');
       expect(l.text).not.toMatch(/<\/?(p|a|h\d|ul|ol|li|em|strong|br|div|table)\b/i);
     }

@@ -1,0 +1,175 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sendDue } from '../../functions/services/send-due.js';
+import { compiledCourse } from '../support/fixtures.js';
+import { openBrowser, summary, TIMEZONE, type Browser } from './audit.js';
+import { linkFrom, startApp, waitForMail } from './stack.js';
+
+/**
+ * A reader's whole path in a real Chromium, against the real app over HTTP with
+ * DynamoDB on dynalite and SES on aws-ses-v2-local: every page is checked
+ * (axe, weight, CSP, nothing offsite) and screenshotted at phone and desktop widths.
+ */
+const email = 'sam.browser@example.com';
+let stack: Awaited<ReturnType<typeof startApp>>;
+let browser: Browser;
+let confirmUrl = '';
+let day1Html = '';
+
+beforeAll(async () => {
+  stack = await startApp('2026-03-02T14:00:00Z');
+  browser = await openBrowser();
+});
+
+afterAll(async () => {
+  if (browser) console.log(summary(browser.reports, browser.folder));
+  await browser?.close();
+  await stack?.stop();
+});
+
+const heading = () => browser.page.getByRole('heading', { level: 1 }).textContent();
+const notice = () => browser.page.getByRole('status').textContent();
+
+describe('a reader in a browser', () => {
+  it('subscribes on the form, with the time zone filled in by the page', async () => {
+    const { page, checkpoint, navigation } = browser;
+    await checkpoint('signup', await page.goto(`${stack.baseUrl}/`));
+    await page.getByLabel('Email address').fill(email);
+    await page.getByLabel('First name').fill('Sam');
+    await page.getByLabel('Send my lesson at').selectOption('7');
+    // The page's inline script, allowed by the CSP's hash, reads the browser's zone.
+    expect(await page.locator('#timezone').inputValue()).toBe(TIMEZONE);
+    const response = await navigation(() => page.getByRole('button', { name: 'Start the course' }).click());
+    expect(await heading()).toBe('Check your inbox');
+    await checkpoint('check-inbox', response);
+    expect(await stack.deps.store.get(email)).toMatchObject({ status: 'pending', timezone: TIMEZONE, sendHour: 7, firstName: 'Sam' });
+  });
+
+  it('confirms from the link in the local mailbox', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const mail = await waitForMail(email, (m) => m.subject === compiledCourse.confirmation.subject);
+    confirmUrl = linkFrom(mail, stack.baseUrl, '/confirm');
+    await checkpoint('confirm', await page.goto(confirmUrl));
+    expect(await heading()).toBe('Confirm your subscription');
+    const confirmed = await navigation(() => page.getByRole('button', { name: 'Confirm my subscription' }).click());
+    expect(await heading()).toBe('You are in');
+    await checkpoint('confirmed', confirmed);
+    expect(await stack.deps.store.get(email)).toMatchObject({ status: 'active', nextDay: 1 });
+
+    // A second tap on the same link (or a reader who kept the tab) is answered kindly.
+    await page.goto(confirmUrl);
+    const again = await navigation(() => page.getByRole('button', { name: 'Confirm my subscription' }).click());
+    expect(await heading()).toBe('Already confirmed');
+    await checkpoint('already-confirmed', again);
+  });
+
+  it('receives day 1 and reaches preferences and unsubscribe from the email', async () => {
+    const { page, checkpoint, navigation } = browser;
+    stack.clock.advance(60_000);
+    expect(await sendDue(stack.deps)).toMatchObject({ sent: 1, failed: 0 });
+    const lesson = await waitForMail(email, (m) => m.subject === compiledCourse.lessons[0]?.subject);
+    day1Html = lesson.body.html ?? '';
+    expect(day1Html).toContain('Day 1 of 21');
+
+    await page.setContent(day1Html, { waitUntil: 'load' });
+    // The email is not one of our pages: its axe findings are printed, not enforced.
+    await checkpoint('email-day-1', undefined, { enforce: false });
+    const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe', exact: true }).getAttribute('href');
+    const preferencesHref = await page.getByRole('link', { name: 'Preferences', exact: true }).getAttribute('href');
+    expect(preferencesHref).toMatch(new RegExp(`^${stack.baseUrl}/preferences\\?t=`));
+
+    await checkpoint('unsubscribe-question', await page.goto(unsubscribeHref ?? ''));
+    expect(await heading()).toBe('Unsubscribe?');
+    expect(await page.getByRole('button', { name: 'Unsubscribe' }).isVisible()).toBe(true);
+
+    await page.setContent(day1Html, { waitUntil: 'load' });
+    const preferences = await page.goto(preferencesHref ?? '');
+    expect(await heading()).toBe('Your preferences');
+    expect(await page.textContent('main')).toContain('You have had 1 of 21 lessons.');
+    await checkpoint('preferences', preferences);
+  });
+
+  it('changes the hour, pauses, resumes, restarts and unsubscribes', async () => {
+    const { page, checkpoint, navigation } = browser;
+    await page.getByLabel('Time of day').selectOption('9');
+    const saved = await navigation(() => page.getByRole('button', { name: 'Save' }).click());
+    expect(await notice()).toBe(`Saved. Your lessons now arrive at 09:00, ${TIMEZONE} time.`);
+    await checkpoint('preferences-saved', saved);
+    expect(await stack.deps.store.get(email)).toMatchObject({ sendHour: 9, timezone: TIMEZONE });
+
+    const paused = await navigation(() => page.getByRole('button', { name: 'Pause for 7 days' }).click());
+    expect(await notice()).toMatch(/^Paused\. Your lessons start again on /);
+    expect(await page.textContent('main')).toContain('Paused until');
+    await checkpoint('preferences-paused', paused);
+    expect(await stack.deps.store.get(email)).toMatchObject({ status: 'paused' });
+
+    const resumed = await navigation(() => page.getByRole('button', { name: 'Resume now' }).click());
+    expect(await notice()).toBe('Welcome back. Your next lesson arrives at your usual time.');
+    await checkpoint('preferences-resumed', resumed);
+    expect(await stack.deps.store.get(email)).toMatchObject({ status: 'active' });
+
+    const restarted = await navigation(() => page.getByRole('button', { name: 'I broke no contact: restart from day 1' }).click());
+    expect(await notice()).toMatch(/^Restarted\. Day 1 arrives/);
+    await checkpoint('preferences-restarted', restarted);
+    const afterRestart = await stack.deps.store.get(email);
+    expect(afterRestart).toMatchObject({ status: 'active', nextDay: 1 });
+    expect(afterRestart?.sends).toHaveLength(1); // history kept
+    expect(afterRestart?.restarts).toHaveLength(1);
+
+    const unsubscribed = await navigation(() => page.getByRole('button', { name: 'Unsubscribe' }).click());
+    expect(await heading()).toBe('You are unsubscribed');
+    await checkpoint('unsubscribed', unsubscribed);
+    expect(await stack.deps.store.get(email)).toMatchObject({ status: 'unsubscribed' });
+    // The way back in leads to the sign-up form.
+    await navigation(() => page.getByRole('link', { name: 'Sign up again' }).click());
+    expect(await heading()).toBe('Let go, one day at a time');
+  });
+
+  it('answers a broken link, an unknown address and bad input kindly', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const broken = await page.goto(`${stack.baseUrl}/confirm?t=broken`);
+    expect(broken?.status()).toBe(400);
+    expect(await heading()).toBe('This link does not work');
+    expect(await page.getByRole('link', { name: 'Go to the sign-up form' }).getAttribute('href')).toBe('/');
+    await checkpoint('broken-link', broken);
+
+    const missing = await page.goto(`${stack.baseUrl}/nope`);
+    expect(missing?.status()).toBe(404);
+    expect(await heading()).toBe('Page not found');
+    await checkpoint('not-found', missing);
+
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByLabel('Email address').fill('not-an-email');
+    const invalid = await navigation(() => page.getByRole('button', { name: 'Start the course' }).click());
+    expect(invalid.status()).toBe(400);
+    expect(await page.getByRole('alert').textContent()).toBe('Please check the fields marked below.');
+    expect(await page.getByLabel('Email address').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.textContent('#email-error')).toContain('Enter a valid email address');
+    expect(await page.getByLabel('Email address').inputValue()).toBe('not-an-email');
+    await checkpoint('signup-errors', invalid);
+  });
+
+  it('offers a fresh confirmation email from an expired link', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const late = 'late.reader@example.com';
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByLabel('Email address').fill(late);
+    await navigation(() => page.getByRole('button', { name: 'Start the course' }).click());
+    const first = await waitForMail(late, (m) => m.subject === compiledCourse.confirmation.subject);
+    stack.clock.advance(8 * 24 * 60 * 60_000);
+
+    const expired = await page.goto(linkFrom(first, stack.baseUrl, '/confirm'));
+    expect(expired?.status()).toBe(410);
+    expect(await heading()).toBe('This link has expired');
+    await checkpoint('expired-link', expired);
+    const resent = await navigation(() => page.getByRole('button', { name: 'Send me a fresh confirmation email' }).click());
+    expect(await heading()).toBe('Check your inbox');
+    await checkpoint('fresh-link-sent', resent);
+    const fresh = await waitForMail(late, (m) => m.subject === compiledCourse.confirmation.subject && m.body.text !== first.body.text);
+    await page.goto(linkFrom(fresh, stack.baseUrl, '/confirm'));
+    expect(await heading()).toBe('Confirm your subscription');
+  });
+
+  it('never requested anything outside this machine', () => {
+    expect(browser.offsite).toEqual([]);
+  });
+});
