@@ -10,6 +10,8 @@ export type AppConfig = {
   keys: TokenKeyring;
   /** Sites allowed to post the JSON signup from the browser (CORS); empty: none. */
   allowedOrigins: string[];
+  /** Cloudflare Turnstile on the form, when both are configured. */
+  turnstile?: { siteKey: string; secret: string };
 };
 
 const schema = z.object({
@@ -23,6 +25,8 @@ const schema = z.object({
     .optional()
     .transform((list) => (list ?? '').split(',').map((origin) => origin.trim()).filter(Boolean))
     .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port], no path'))),
+  TURNSTILE_SITE_KEY: z.string().optional(),
+  TURNSTILE_SECRET: z.string().optional(),
 });
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
@@ -32,6 +36,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new Error(`invalid configuration (${problems.join('; ')})`);
   }
   const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS } = parsed.data;
+  const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = parsed.data;
+  if (Boolean(siteKey) !== Boolean(secret)) {
+    throw new Error('invalid configuration (TURNSTILE_SITE_KEY and TURNSTILE_SECRET go together: set both or neither)');
+  }
   return {
     tableName: TABLE_NAME,
     baseUrl: BASE_URL,
@@ -39,5 +47,6 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
     keys: parseKeyring(TOKEN_KEYS),
     allowedOrigins: ALLOWED_ORIGINS,
+    turnstile: siteKey && secret ? { siteKey, secret } : undefined,
   };
 }

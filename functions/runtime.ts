@@ -2,7 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
 import course from '../build/emails.json' with { type: 'json' };
 import { createDynamoStore } from './adapters/dynamo-store.js';
+import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
 import { createSesMailer } from './adapters/ses-mailer.js';
+import { createTurnstile, type HumanCheck } from './adapters/turnstile.js';
 import { loadConfig } from './config.js';
 import type { CompiledCourse } from './core/message.js';
 import type { Clock } from './ports.js';
@@ -12,17 +14,19 @@ import type { ServiceDeps } from './services/deps.js';
  * The shared part of every composition root: config read once, SDK clients
  * built once (endpoints come from AWS_ENDPOINT_URL_* locally), adapters wired.
  */
-export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps & { allowedOrigins: string[] } {
+export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck } {
   const config = loadConfig(env);
   const dynamo = new DynamoDBClient({});
   const ses = new SESClient({});
   return {
     store: createDynamoStore(dynamo, config.tableName),
+    limiter: createDynamoRateLimiter(dynamo, config.tableName),
     mailer: createSesMailer(ses),
     clock,
     course: course as CompiledCourse,
     config,
     allowedOrigins: config.allowedOrigins,
+    humanCheck: config.turnstile && createTurnstile(config.turnstile.siteKey, config.turnstile.secret),
     log: jsonLog,
   };
 }

@@ -6,7 +6,8 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
  * purpose. The key id travels in clear so keys can rotate: the first key
  * signs, every listed key still verifies.
  */
-export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences';
+/** `form` tokens stamp when the sign-up form was served (minimum time-to-submit). */
+export type TokenPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'form';
 export type TokenKeyring = { current: string; keys: ReadonlyMap<string, Buffer> };
 export type TokenClaims = { purpose: TokenPurpose; email: string; nonce?: string; expiresAt?: number };
 export type TokenFailure = 'malformed' | 'unknown-key' | 'forged' | 'wrong-purpose' | 'expired';
@@ -20,7 +21,7 @@ const VERSION = 'v1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_ID = /^[A-Za-z0-9_-]{1,16}$/;
-const PURPOSES: readonly TokenPurpose[] = ['confirm', 'unsubscribe', 'preferences'];
+const PURPOSES: readonly TokenPurpose[] = ['confirm', 'unsubscribe', 'preferences', 'form'];
 
 /** Parses `kid:base64key,kid2:base64key` (the first one signs). */
 export function parseKeyring(spec: string): TokenKeyring {

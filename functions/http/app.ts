@@ -5,7 +5,8 @@ import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
 import type { ServiceDeps } from '../services/deps.js';
 import { linkRoutes } from './link-routes.js';
-import { backToSignup, CONTENT_SECURITY_POLICY, linkProblemPage, messagePage } from './pages.js';
+import type { HumanCheck } from '../adapters/turnstile.js';
+import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
 import { signupRoutes } from './signup-routes.js';
 
@@ -14,6 +15,8 @@ export type AppDeps = ServiceDeps & {
   clientIp?: (c: Context) => string | undefined;
   /** Origins whose pages may post the JSON signup (the embeddable form). */
   allowedOrigins?: string[];
+  /** Optional Turnstile check on the sign-up form. */
+  humanCheck?: HumanCheck;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -66,9 +69,10 @@ export function errorResponse(c: Context, error: AppError) {
 /** The whole HTTP surface; entry points wrap it for Lambda or Node. */
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  const csp = contentSecurityPolicy(Boolean(deps.humanCheck));
   app.use(async (c, next) => {
     await next();
-    c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.header('Content-Security-Policy', csp);
     // Links carry tokens: never leak them to another site through Referer.
     c.header('Referrer-Policy', 'no-referrer');
     c.header('X-Content-Type-Options', 'nosniff');

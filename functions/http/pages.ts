@@ -24,22 +24,32 @@ const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;va
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src ${sha256(CSS)}`,
-  `script-src ${sha256(TZ_SCRIPT)}`,
-  "img-src 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
 
-export function page(title: string, body: Html, withScript = false): Html {
+/** Strict by default; Turnstile, when the author enables it, is the one outside origin allowed. */
+export function contentSecurityPolicy(turnstile = false): string {
+  return [
+    "default-src 'none'",
+    `style-src ${sha256(CSS)}`,
+    `script-src ${sha256(TZ_SCRIPT)}${turnstile ? ` ${TURNSTILE_ORIGIN}` : ''}`,
+    turnstile ? `frame-src ${TURNSTILE_ORIGIN}` : '',
+    "img-src 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
+
+export function page(title: string, body: Html, withScript = false, turnstile = false): Html {
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
 <body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email.</footer></main>
-${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}</body></html>`;
+${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}${turnstile ? html`<script src="${TURNSTILE_ORIGIN}/turnstile/v0/api.js" async defer></script>` : ''}</body></html>`;
 }
 
 export type SignupForm = { email?: string; first_name?: string; send_hour?: string; timezone?: string };
@@ -60,7 +70,9 @@ function invalid(errors: Record<string, string>, name: string, hint = '') {
   return raw(`${ids ? ` aria-describedby="${ids}"` : ''}${errors[name] ? ' aria-invalid="true"' : ''}`);
 }
 
-export function signupPage(values: SignupForm = {}, errors: Record<string, string> = {}): Html {
+export type SignupExtras = { formToken?: string; turnstileSiteKey?: string };
+
+export function signupPage(values: SignupForm = {}, errors: Record<string, string> = {}, extras: SignupExtras = {}): Html {
   // The zone comes from the browser; only when it was refused does the reader see and fix it.
   const zoneField = errors.timezone
     ? html`<label for="timezone">Time zone</label><input id="timezone" name="timezone" value="${values.timezone ?? ''}" maxlength="64"${invalid(errors, 'timezone')}>${fieldError(errors, 'timezone')}`
@@ -83,10 +95,13 @@ ${fieldError(errors, 'first_name')}
 ${zoneField}
 <div class="hp" aria-hidden="true"><label for="website">Leave this empty</label><input id="website" name="website" tabindex="-1" autocomplete="off"></div>
 <input type="hidden" name="form_version" value="1">
+${extras.formToken ? html`<input type="hidden" name="form_token" value="${extras.formToken}">` : ''}
+${extras.turnstileSiteKey ? html`<div class="cf-turnstile gap" data-sitekey="${extras.turnstileSiteKey}"></div>${fieldError(errors, 'human')}` : ''}
 <button type="submit">Start the course</button>
 <p class="hint">We will email you a link to confirm. Every email has a one-tap unsubscribe.</p>
 </form>`,
     true,
+    Boolean(extras.turnstileSiteKey),
   );
 }
 

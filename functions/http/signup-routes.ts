@@ -1,4 +1,5 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import { createToken, verifyToken } from '../core/tokens.js';
 import { AppError } from '../errors.js';
 import { checkClientRate, signup } from '../services/signup.js';
 import { readBody, wantsJson, type AppDeps } from './app.js';
@@ -6,24 +7,29 @@ import { messagePage, signupPage, type SignupForm } from './pages.js';
 import { fieldErrors, signupSchema } from './validation.js';
 
 const NEUTRAL = 'Check your inbox: if this address can join, an email is on its way. Open it and tap the button to confirm.';
+/** A person needs a few seconds to type an address; a script posting the form at once does not. */
+export const MIN_SUBMIT_MS = 2_000;
 
 export function signupRoutes(deps: AppDeps) {
   const app = new Hono();
-  app.get('/', (c) => c.html(signupPage()));
+  const formToken = () =>
+    createToken(deps.config.keys, { purpose: 'form', email: '', nonce: String(deps.clock.now().getTime()) });
+  const extras = () => ({ formToken: formToken(), turnstileSiteKey: deps.humanCheck?.siteKey });
+
+  app.get('/', (c) => c.html(signupPage({}, {}, extras())));
 
   app.post('/subscribe', async (c) => {
     const body = await readBody(c);
     const parsed = signupSchema.safeParse(body);
-    if (!parsed.success) {
-      const fields = fieldErrors(parsed.error);
-      if (wantsJson(c)) throw new AppError('invalid-input', 'Some fields are not valid.', fields);
-      return c.html(signupPage(formValues(body), fields), 400);
-    }
+    if (!parsed.success) return invalid(c, body, fieldErrors(parsed.error));
     const input = parsed.data;
     const clientIp = deps.clientIp?.(c) ?? 'unknown';
     await checkClientRate(deps, clientIp);
-    // A filled honeypot is a bot: answer exactly as for a person, do nothing.
-    if (!input.website) {
+    if (deps.humanCheck && !(await deps.humanCheck.verify(input['cf-turnstile-response'] ?? '', clientIp))) {
+      return invalid(c, body, { human: 'Please complete the check that you are a person, then try again.' });
+    }
+    // A filled honeypot or an instant submit is a bot: answer exactly as for a person, do nothing.
+    if (!input.website && !submittedTooFast(input.form_token)) {
       const outcome = await signup(deps, {
         email: input.email,
         firstName: input.first_name,
@@ -41,6 +47,19 @@ export function signupRoutes(deps: AppDeps) {
     if (wantsJson(c)) return c.json({ ok: true, message: NEUTRAL });
     return c.html(messagePage('Check your inbox', NEUTRAL));
   });
+
+  function submittedTooFast(token: string | undefined): boolean {
+    // Embedded forms and JSON clients carry no form token; the other limits still apply to them.
+    if (!token) return false;
+    const result = verifyToken(deps.config.keys, token, 'form', deps.clock.now());
+    if (!result.ok) return true;
+    return deps.clock.now().getTime() - Number(result.claims.nonce) < MIN_SUBMIT_MS;
+  }
+
+  function invalid(c: Context, body: Record<string, unknown>, fields: Record<string, string>) {
+    if (wantsJson(c)) throw new AppError('invalid-input', 'Some fields are not valid.', fields);
+    return c.html(signupPage(formValues(body), fields, extras()), 400);
+  }
   return app;
 }
 

@@ -33,6 +33,8 @@ export const signupSchema = z.object({
   ),
   website: z.string().max(1000).optional(),
   form_version: z.string().max(20).regex(/^[\w.-]*$/).optional(),
+  form_token: z.string().max(1024).optional(),
+  'cf-turnstile-response': z.string().max(2048).optional(),
 });
 
 export type SignupFields = z.infer<typeof signupSchema>;
