@@ -41,6 +41,39 @@ export class MailerError extends Error {
 export interface Mailer {
   /** Sends a raw MIME message; resolves with the provider's message id or throws MailerError. */
   send(message: { from: string; to: string; raw: string }): Promise<{ messageId: string }>;
+  /**
+   * The provider's sending limits (SES GetSendQuota), read once per drip run.
+   * Optional so a mailer that only sends (a test double) stays a one-liner.
+   */
+  quota?(): Promise<SendQuota>;
+}
+
+/** SES's limits: sends per second, per rolling 24 hours, and how many of those are used. */
+export type SendQuota = { maxSendRate: number; max24HourSend: number; sentLast24Hours: number };
+
+/**
+ * Monotonic time and sleeping, for pacing sends. Real in the Lambda entry
+ * points, virtual in tests (sleep advances a counter, nothing waits).
+ */
+export interface Timer {
+  nowMs(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+/** One fan-out worker's share of a drip run (see services/fan-out.ts). */
+export type DripJob = {
+  shards: number[];
+  /** This worker's share of SES's MaxSendRate; the shares of one run add up to it. */
+  ratePerSecond: number;
+  /** This worker's share of what is left of the 24-hour quota; absent when SES sets no daily limit. */
+  maxSends?: number;
+  /** Wall-clock epoch ms by which the worker stops claiming, so runs never overlap. */
+  deadline: number;
+};
+
+/** Starts a fan-out worker without waiting for it (an async Lambda invocation in production). */
+export interface Invoker {
+  invoke(job: DripJob): Promise<void>;
 }
 
 export interface Clock {

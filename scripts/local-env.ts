@@ -4,10 +4,10 @@ import { newTokenKey } from '../functions/core/tokens.js';
 import type { Clock } from '../functions/ports.js';
 
 /** Settings shared by `npm start` and `npm run drip`, so both reach the same stack. */
-export const DATA_DIR = process.env.DATA_DIR ?? '.data';
-export const PORT = Number(process.env.PORT ?? 3000);
-export const SES_PORT = Number(process.env.SES_PORT ?? 8005);
-export const DYNAMO_PORT = Number(process.env.DYNAMO_PORT ?? 4567);
+export const DATA_DIR = process.env.DATA_DIR || '.data';
+export const PORT = Number(process.env.PORT || 3000);
+export const SES_PORT = Number(process.env.SES_PORT || 8005);
+export const DYNAMO_PORT = Number(process.env.DYNAMO_PORT || 4567);
 
 /**
  * Token keys for the local stack: made once and kept under .data/, so links in
@@ -24,11 +24,11 @@ export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string } {
 
 export function appEnv(port = PORT): Record<string, string> {
   return {
-    TABLE_NAME: process.env.TABLE_NAME ?? 'letgo-local',
-    BASE_URL: process.env.BASE_URL ?? `http://localhost:${port}`,
-    MAIL_FROM: process.env.MAIL_FROM ?? 'Let Go <course@letgo.local>',
-    UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO ?? 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
-    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? '',
+    TABLE_NAME: process.env.TABLE_NAME || 'letgo-local',
+    BASE_URL: process.env.BASE_URL || `http://localhost:${port}`,
+    MAIL_FROM: process.env.MAIL_FROM || 'Let Go <course@letgo.local>',
+    UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO || 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
+    ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS || '',
     ...localSecrets(),
   };
 }

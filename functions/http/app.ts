@@ -21,6 +21,19 @@ export type AppDeps = ServiceDeps & {
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
+/** Every route and the methods it takes; anything else on a known path is a 405 with Allow. */
+export const ROUTES: Record<string, string> = {
+  '/': 'GET, HEAD',
+  '/health': 'GET, HEAD',
+  '/subscribe': 'POST, OPTIONS',
+  '/confirm': 'GET, HEAD, POST',
+  '/confirm/resend': 'POST',
+  '/unsubscribe': 'GET, HEAD, POST',
+  '/preferences': 'GET, HEAD, POST',
+  '/preferences/export': 'POST',
+  '/preferences/delete': 'POST',
+};
+
 const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
   'invalid-input': 400,
   'invalid-link': 400,
@@ -55,13 +68,15 @@ export function wantsJson(c: Context): boolean {
   return type.includes('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
 }
 
-export function errorResponse(c: Context, error: AppError) {
+export function errorResponse(c: Context, error: AppError, mailto?: string) {
   const status = STATUS[error.code];
   if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
   if (error.allow) c.header('Allow', error.allow);
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
   if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone') {
-    return c.html(linkProblemPage(TITLES[error.code], error.message), status);
+    const kind = c.req.path.startsWith('/unsubscribe') ? 'unsubscribe' : c.req.path.startsWith('/preferences') ? 'preferences' : 'confirm';
+    const message = error.code === 'invalid-link' ? 'It may have been cut short when it was copied.' : error.message;
+    return c.html(linkProblemPage(TITLES[error.code], message, kind, { mailto }), status);
   }
   return c.html(messagePage(TITLES[error.code], error.message, backToSignup), status);
 }
@@ -70,6 +85,8 @@ export function errorResponse(c: Context, error: AppError) {
 export function createApp(deps: AppDeps) {
   const app = new Hono();
   const csp = contentSecurityPolicy(Boolean(deps.humanCheck));
+  // HSTS only where the service is served over https (production), never on the local http stack.
+  const hsts = deps.config.baseUrl.startsWith('https://');
   app.use(async (c, next) => {
     await next();
     c.header('Content-Security-Policy', csp);
@@ -78,6 +95,7 @@ export function createApp(deps: AppDeps) {
     c.header('X-Content-Type-Options', 'nosniff');
     c.header('X-Frame-Options', 'DENY');
     c.header('Cache-Control', 'no-store');
+    if (hsts) c.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   });
   app.use(
     bodyLimit({
@@ -94,9 +112,13 @@ export function createApp(deps: AppDeps) {
   app.route('/', signupRoutes(deps));
   app.route('/', linkRoutes(deps));
   app.route('/', preferencesRoutes(deps));
-  app.notFound((c) => errorResponse(c, new AppError('not-found', 'There is nothing at this address.')));
+  app.notFound((c) => {
+    const allow = ROUTES[c.req.path];
+    if (allow) return errorResponse(c, new AppError('method-not-allowed', `This address takes ${allow}.`, undefined, { allow }));
+    return errorResponse(c, new AppError('not-found', 'There is nothing at this address.'));
+  });
   app.onError((error, c) => {
-    if (error instanceof AppError) return errorResponse(c, error);
+    if (error instanceof AppError) return errorResponse(c, error, deps.config.unsubscribeMailto);
     if (error instanceof MailerError) {
       deps.log?.('http.mailer-error', { kind: error.kind, error: error.message });
       return errorResponse(c, new AppError('unavailable', 'We could not send the email just now.'));

@@ -14,7 +14,7 @@ export function tokenOf(c: Context, body: Record<string, unknown> = {}): unknown
 /** An expired confirmation link still names its reader: offer a fresh email instead of a dead end. */
 function expiredConfirm(c: Context, error: unknown, token: unknown) {
   if (!(error instanceof AppError) || error.code !== 'expired-link' || wantsJson(c) || typeof token !== 'string') throw error;
-  return c.html(linkProblemPage('This link has expired', 'Confirmation links work for 7 days.', token), 410);
+  return c.html(linkProblemPage('This link has expired', 'Confirmation links work for 7 days.', 'confirm', { freshToken: token }), 410);
 }
 
 /**

@@ -19,7 +19,9 @@ button{display:block;width:100%;min-height:48px;margin-top:1.1rem;padding:.75rem
 button.secondary{background:transparent;color:var(--accent)}:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 .hint{color:var(--muted);font-size:.92rem;margin:.3rem 0 0}.error{color:var(--err);font-weight:600;margin:.3rem 0 0}
 .notice{background:var(--ok);border-radius:8px;padding:.75rem 1rem;font-weight:600}
-.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.88rem;margin-top:2rem}`;
+.hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.88rem;margin-top:2rem}
+.card>:first-child{margin-top:0}.card>:last-child{margin-bottom:0}[aria-invalid=true]{border:2px solid var(--err)}label .hint{font-weight:400}h1{text-wrap:balance}
+button.danger{background:transparent;color:var(--err);border-color:var(--err)}`;
 const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f&&f.type==='hidden')f.value=z}catch(e){}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
@@ -78,11 +80,11 @@ export function signupPage(values: SignupForm = {}, errors: Record<string, strin
     ? html`<label for="timezone">Time zone</label><input id="timezone" name="timezone" value="${values.timezone ?? ''}" maxlength="64"${invalid(errors, 'timezone')}>${fieldError(errors, 'timezone')}`
     : html`<input type="hidden" id="timezone" name="timezone" value="${values.timezone ?? 'UTC'}">`;
   return page(
-    'Join the 21-day course',
+    Object.keys(errors).length ? 'Error: check the form' : 'Join the 21-day course',
     html`<h1>Let go, one day at a time</h1>
 <p>Twenty-one short emails, one a day, to carry you through three weeks of no contact and back to yourself.</p>
 <form class="card" method="post" action="/subscribe" novalidate>
-${Object.keys(errors).length ? html`<p class="error" role="alert">Please check the fields marked below.</p>` : ''}
+${Object.keys(errors).length ? html`<p class="error" role="alert">${errors.form ?? 'Please check the fields marked below.'}</p>` : ''}
 <label for="email">Email address</label>
 <input id="email" name="email" type="email" autocomplete="email" inputmode="email" required maxlength="254" value="${values.email ?? ''}"${invalid(errors, 'email')}>
 ${fieldError(errors, 'email')}
@@ -109,24 +111,30 @@ export function messagePage(title: string, message: string, extra: Html | string
   return page(title, html`<h1>${title}</h1><div class="card"><p>${message}</p>${extra}</div>`);
 }
 
-export function actionPage(title: string, message: string, action: string, token: string, label: string, secondary = false): Html {
+export function actionPage(title: string, message: string, action: string, token: string, label: string, style: 'primary' | 'danger' = 'primary'): Html {
   return page(
     title,
     html`<h1>${title}</h1><form class="card" method="post" action="${action}"><p>${message}</p>
-<input type="hidden" name="t" value="${token}"><button type="submit"${secondary ? raw(' class="secondary"') : ''}>${label}</button></form>`,
+<input type="hidden" name="t" value="${token}"><button type="submit"${style === 'danger' ? raw(' class="danger"') : ''}>${label}</button></form>`,
   );
 }
 
-/** Expired or broken links: offer the way forward, never a dead end. */
-export function linkProblemPage(title: string, message: string, freshToken?: string): Html {
-  return page(
-    title,
-    html`<h1>${title}</h1><div class="card"><p>${message}</p>
-${freshToken
-  ? html`<form method="post" action="/confirm/resend"><input type="hidden" name="t" value="${freshToken}"><button type="submit">Send me a fresh confirmation email</button></form>`
-  : html`<p>Enter your address on the sign-up form and we will send you a fresh link.</p><p><a href="/">Go to the sign-up form</a></p>`}
-</div>`,
-  );
+export type LinkKind = 'confirm' | 'unsubscribe' | 'preferences';
+
+/**
+ * Expired or broken links: offer the way forward for what the reader was
+ * trying to do, never a dead end (and never the sign-up form to someone leaving).
+ */
+export function linkProblemPage(title: string, message: string, kind: LinkKind, options: { freshToken?: string; mailto?: string } = {}): Html {
+  const mailto = options.mailto?.replace(/^mailto:/, '').split('?')[0];
+  const forward = {
+    confirm: options.freshToken
+      ? html`<form method="post" action="/confirm/resend"><input type="hidden" name="t" value="${options.freshToken}"><button type="submit">Send me a fresh confirmation email</button></form>`
+      : html`<p>Enter your address on the sign-up form and we will send you a fresh confirmation link.</p><p><a href="/">Go to the sign-up form</a></p>`,
+    unsubscribe: html`<p>To stop the emails, use the Unsubscribe link at the bottom of any lesson${mailto ? html`, or write to <a href="${options.mailto}">${mailto}</a> and we will take you off the list` : ''}.</p>`,
+    preferences: html`<p>Open the Preferences link at the bottom of your latest lesson: each link works for your own settings only.</p>`,
+  }[kind];
+  return page(title, html`<h1>${title}</h1><div class="card">${message ? html`<p>${message}</p>` : ''}${forward}</div>`);
 }
 
 export const backToSignup = html`<p><a href="/">Go to the sign-up form</a></p>`;

@@ -10,10 +10,17 @@ function localDate(iso: string, timezone: string): string {
   return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(iso));
 }
 
+/** "America/New_York" reads as "New York time". */
+export function zoneName(timezone: string): string {
+  return `${(timezone.split('/').at(-1) ?? timezone).replace(/_/g, ' ')} time`;
+}
+
 function progress(sub: Subscriber): string {
   if (sub.status === 'completed') return `You finished all ${TOTAL_DAYS} days.`;
   const sent = Math.max(0, (sub.nextDay ?? 1) - 1);
-  return sent === 0 ? 'Your first lesson is on its way.' : `You have had ${sent} of ${TOTAL_DAYS} lessons.`;
+  const next = sub.due === undefined ? '' : ` Next lesson: ${localDate(new Date(sub.due).toISOString(), sub.timezone)} at ${hh(sub.sendHour)}.`;
+  if (sent > 0) return `You have had ${sent} of ${TOTAL_DAYS} lessons.${next}`;
+  return sub.sends.length > 0 ? `You are starting again from day 1.${next}` : 'Your first lesson is on its way.';
 }
 
 function button(token: string, action: string, label: string, secondary = true) {
@@ -33,15 +40,15 @@ export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken
     'Your preferences',
     html`<h1>Your preferences</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
-<p>${progress(sub)}${paused ? html` Paused until ${localDate(sub.pausedUntil as string, sub.timezone)}.` : ''}</p>
+<p>${paused ? `Your lessons are paused until ${localDate(sub.pausedUntil as string, sub.timezone)}.` : progress(sub)}</p>
 <form class="card" method="post" action="/preferences"><h2>When your lesson arrives</h2>
 <input type="hidden" name="t" value="${token}"><input type="hidden" name="action" value="schedule">
 <label for="send_hour">Time of day</label><select id="send_hour" name="send_hour">${hourOptions(sub.sendHour)}</select>
 <label for="timezone">Time zone</label>
 <input id="timezone" name="timezone" value="${sub.timezone}" maxlength="64" autocomplete="off" spellcheck="false" aria-describedby="tz-hint">
-<p class="hint" id="tz-hint">A place name such as Europe/London or America/New_York. Now: ${hh(sub.sendHour)}, ${sub.timezone}.</p>
+<p class="hint" id="tz-hint">A place name such as Europe/London or America/New_York. Now: ${hh(sub.sendHour)}, ${zoneName(sub.timezone)}.</p>
 <button type="submit">Save</button></form>
-<section class="card gap"><h2>Need a break?</h2>
+<section class="card gap"><h2>${paused ? 'On a break' : sub.status === 'completed' ? 'Again?' : 'Need a break?'}</h2>
 ${sub.status === 'completed'
   ? html`<p>Take the course again from day 1, one lesson a day.</p>${button(token, 'restart', 'Take the course again', false)}`
   : html`${paused
@@ -51,13 +58,16 @@ ${sub.status === 'completed'
 ${button(token, 'restart', 'I broke no contact: restart from day 1')}`}
 </section>
 <form class="card gap" method="post" action="/unsubscribe"><h2>Leave the course</h2><input type="hidden" name="t" value="${unsubscribeToken}">
-<p>Stop all emails. You can sign up again at any time.</p><button class="secondary" type="submit">Unsubscribe</button></form>`,
+<p>Stop all emails. You can sign up again at any time.</p><button class="secondary" type="submit">Unsubscribe</button></form>
+<section class="card gap"><h2>Your data</h2><p>See everything we hold about you, or erase it for good.</p>
+<form method="post" action="/preferences/export"><input type="hidden" name="t" value="${token}"><button class="secondary" type="submit">Download my data</button></form>
+<form method="post" action="/preferences/delete"><input type="hidden" name="t" value="${token}"><button class="danger" type="submit">Delete my data…</button></form></section>`,
   );
 }
 
 export const NOTICES: Record<'schedule' | 'pause' | 'resume' | 'restart', (sub: Subscriber) => string> = {
-  schedule: (sub) => `Saved. Your lessons now arrive at ${hh(sub.sendHour)}, ${sub.timezone} time.`,
-  pause: (sub) => `Paused. Your lessons start again on ${localDate(sub.pausedUntil ?? new Date().toISOString(), sub.timezone)}.`,
+  schedule: (sub) => `Saved. Your lessons now arrive at ${hh(sub.sendHour)}, ${zoneName(sub.timezone)}.`,
+  pause: () => 'Paused. Nothing is lost: your lessons start again by themselves.',
   resume: () => 'Welcome back. Your next lesson arrives at your usual time.',
   restart: () => 'Restarted. Day 1 arrives at your usual time. Be kind to yourself.',
 };

@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
 import { createToken, verifyToken } from '../core/tokens.js';
 import { AppError } from '../errors.js';
 import { checkClientRate, signup } from '../services/signup.js';
@@ -6,7 +7,7 @@ import { readBody, wantsJson, type AppDeps } from './app.js';
 import { messagePage, signupPage, type SignupForm } from './pages.js';
 import { fieldErrors, signupSchema } from './validation.js';
 
-const NEUTRAL = 'Check your inbox: if this address can join, an email is on its way. Open it and tap the button to confirm.';
+const NEUTRAL = 'If this address can join, an email is on its way. Open it and tap the button to confirm.';
 /** A person needs a few seconds to type an address; a script posting the form at once does not. */
 export const MIN_SUBMIT_MS = 2_000;
 
@@ -28,8 +29,12 @@ export function signupRoutes(deps: AppDeps) {
     if (deps.humanCheck && !(await deps.humanCheck.verify(input['cf-turnstile-response'] ?? '', clientIp))) {
       return invalid(c, body, { human: 'Please complete the check that you are a person, then try again.' });
     }
-    // A filled honeypot or an instant submit is a bot: answer exactly as for a person, do nothing.
-    if (!input.website && !submittedTooFast(input.form_token)) {
+    // Too fast for a person (autofill and a quick tap can be): ask again rather than drop it silently.
+    if (submittedTooFast(input.form_token)) {
+      return invalid(c, body, { form: 'That was quick! Please check your details and press Start the course again.' });
+    }
+    // A filled honeypot is a bot: answer exactly as for a person, do nothing.
+    if (!input.website) {
       const outcome = await signup(deps, {
         email: input.email,
         firstName: input.first_name,
@@ -44,8 +49,10 @@ export function signupRoutes(deps: AppDeps) {
       });
       deps.log?.('signup', { outcome });
     }
-    if (wantsJson(c)) return c.json({ ok: true, message: NEUTRAL });
-    return c.html(messagePage('Check your inbox', NEUTRAL));
+    if (wantsJson(c)) return c.json({ ok: true, message: `Check your inbox. ${NEUTRAL}` });
+    return c.html(
+      messagePage('Check your inbox', NEUTRAL, html`<p class="hint">Nothing after a few minutes? Look in your spam folder, or <a href="/">go back and check the address</a>.</p>`),
+    );
   });
 
   function submittedTooFast(token: string | undefined): boolean {

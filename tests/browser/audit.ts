@@ -108,7 +108,8 @@ export async function openBrowser() {
     }
     const blocking = report.findings.filter((finding) => BLOCKING.has(finding.impact));
     if (enforce && blocking.length) throw new Error(`${label}: axe found ${blocking.map((finding) => `${finding.impact} ${finding.id}`).join(', ')}`);
-    if (enforce && cspErrors.length) throw new Error(`${label}: the page broke its CSP: ${cspErrors.join(' | ')}`);
+    const broken = cspErrors.splice(0);
+    if (enforce && broken.length) throw new Error(`${label}: the page broke its CSP: ${broken.slice(0, 3).join(' | ')}`);
     if (offsite.length) throw new Error(`${label}: requests left localhost: ${offsite.join(', ')}`);
     return report;
   }

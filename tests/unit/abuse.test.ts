@@ -66,15 +66,16 @@ describe('per address', () => {
 });
 
 describe('bots', () => {
-  it('ignores a form posted faster than a person could, with the same neutral answer', async () => {
+  it('asks again when the form comes back faster than a person could fill it, storing nothing', async () => {
     const h = harness();
     const page = await (await h.app.request('/')).text();
     const token = page.match(/name="form_token" value="([^"]+)"/)?.[1] ?? '';
     expect(token).not.toBe('');
     const fast = await h.post({ email: 'bot@example.com', form_token: token });
-    expect(fast.status).toBe(200);
-    expect(await fast.text()).toContain('Check your inbox');
+    expect(fast.status).toBe(400);
+    expect(await fast.text()).toContain('press Start the course again');
     expect(h.store.all()).toHaveLength(0);
+    expect(h.mailer.sent).toHaveLength(0);
     h.clock.advance(MIN_SUBMIT_MS + 1000);
     await h.post({ email: 'person@example.com', form_token: token });
     expect(await h.store.get('person@example.com')).toMatchObject({ status: 'pending' });

@@ -165,8 +165,11 @@ describe('/preferences', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<option value="7" selected>07:00</option>');
     const res = await post('/preferences', preferences, { action: 'schedule', send_hour: '20', timezone: 'America/New_York' });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('20:00, America/New_York');
+    // Post/redirect/get: the answer is the page again, with a notice, so a reload repeats nothing.
+    expect(res.status).toBe(303);
+    const location = res.headers.get('location') ?? '';
+    expect(location).toMatch(/^\/preferences\?t=.+&done=schedule$/);
+    expect(await (await h.app.request(location)).text()).toContain('Saved. Your lessons now arrive at 20:00, New York time.');
     expect(only()).toMatchObject({ sendHour: 20, timezone: 'America/New_York' });
     expect(h.mailer.sent).toHaveLength(1);
   });
