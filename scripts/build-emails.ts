@@ -37,7 +37,7 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
     preheader: 'One click and your first lesson is on its way.',
   },
   alreadyEnrolled: {
-    subject: "You're already enrolled in Let Go",
+    subject: 'You’re already enrolled in Let Go',
     preheader: 'No need to sign up again: your lessons keep coming.',
   },
   complete: {

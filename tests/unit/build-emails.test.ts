@@ -180,7 +180,7 @@ describe('build', () => {
     }
     expect(course.confirmation.html).toContain('href="{{confirmUrl}}"');
     expect(course.confirmation.html).toContain('Confirm my subscription');
-    expect(course.confirmation.html).toContain("If you didn't sign up, ignore this email; nothing more will be sent.");
+    expect(course.confirmation.html).toContain("If you didn’t sign up, ignore this email; nothing more will be sent.");
     expect(course.confirmation.html).not.toContain('Preferences');
   });
 
@@ -188,12 +188,12 @@ describe('build', () => {
     for (const l of course.lessons) {
       expect(l.html).toContain(`Day ${l.day} of 21`);
       expect(l.html).toContain('href="{{preferencesUrl}}"');
-      expect(l.html).toContain("Today's step");
+      expect(l.html).toContain('Today’s step');
       expect(l.html).toContain(`Day ${l.day}: letting go &amp; &lt;starting&gt;`);
       expect(l.html).toMatch(/<h2 style="[^"]*">Why it matters<\/h2>/);
       expect(l.text.startsWith(`Day ${l.day} of 21\n\nDay ${l.day}: letting go & <starting>\n`)).toBe(true);
       expect(l.text).toContain('\n\n{{greeting}}\n\n');
-      expect(l.text).toContain(`TODAY'S STEP\n\n${l.action}`);
+      expect(l.text).toContain(`TODAY’S STEP\n\n${l.action}`);
       expect(l.text).toContain('Preferences (pause, change the time, or restart from Day 1):\n{{preferencesUrl}}');
       expect(l.text).toContain('Unsubscribe:\n{{unsubscribeUrl}}');
       expect(l.text).not.toMatch(/<\/?(p|a|h\d|ul|ol|li|em|strong|br|div|table)\b/i);

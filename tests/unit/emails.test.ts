@@ -102,7 +102,7 @@ describe('lessons', () => {
       expect(text.startsWith(`Day ${day} of 21\n`)).toBe(true);
       expect(html).toMatch(new RegExp(`width: ${Math.round((day / 21) * 1000) / 10}%;[^"]*"`));
       expect(textUrls(text)).toContain(SAMPLE_VALUES.preferencesUrl);
-      expect(html.match(/Today's step/g)).toHaveLength(1);
+      expect(html.match(/Today’s step/g)).toHaveLength(1);
     });
   });
 
