@@ -1,69 +1,53 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * First version of the AWS stack: the subscriber table with its sparse,
- * sharded due index, the API on a Function URL, and the drip on a one-minute
- * cron. The sender address and token keys come from SST secrets:
- *   npx sst secret set MailFrom "Let Go <course@example.com>" --stage prod
+ * The AWS stack, deployed with `npx sst deploy --stage prod` (docs/DEPLOY.md):
+ *   infra/storage.ts    the subscriber table, its sparse due index, TTL, PITR
+ *   infra/email.ts      the SES domain identity (DKIM, DMARC, MAIL FROM) and its feedback topic
+ *   infra/functions.ts  the API on a Function URL (or a custom domain) and the feedback function
+ *   infra/drip.ts       the drip on a one-minute cron, its fan-out worker and dead-letter queue
+ *   infra/common.ts     per-function IAM grants, runtime, logging shared by the above
+ *   infra/settings.ts   deploy-time settings (MAIL_FROM, API_DOMAIN, DNS, ...) from .env.<stage>
+ * Secrets, once per stage:
  *   npx sst secret set TokenKeys "k1:$(openssl rand -base64 32)" --stage prod
- *   npx sst secret set UnsubscribeMailto "mailto:unsubscribe@example.com" --stage prod
+ *   npx sst secret set AdminToken "$(openssl rand -base64 32)" --stage prod
+ *   npx sst secret set TurnstileSecret "<secret key>" --stage prod   (only with TURNSTILE_SITE_KEY)
  */
 export default $config({
   app(input) {
+    // Must equal PRODUCTION_STAGE in infra/settings.ts (app() runs before any import can).
+    const production = input?.stage === 'prod';
     return {
       name: 'let-go',
       home: 'aws',
-      removal: input?.stage === 'prod' ? 'retain' : 'remove',
-      protect: input?.stage === 'prod',
+      // retain: `sst remove` keeps the table (the list) in production and deletes the rest.
+      removal: production ? 'retain' : 'remove',
+      // protect: `sst remove --stage prod` is refused outright.
+      protect: production,
     };
   },
   async run() {
-    const table = new sst.aws.Dynamo('Subscribers', {
-      fields: { email: 'string', dueShard: 'number', due: 'number' },
-      primaryIndex: { hashKey: 'email' },
-      globalIndexes: { 'due-index': { hashKey: 'dueShard', rangeKey: 'due' } },
-      ttl: 'expiresAt',
-    });
-    const mailFrom = new sst.Secret('MailFrom');
-    const tokenKeys = new sst.Secret('TokenKeys');
-    const unsubscribeMailto = new sst.Secret('UnsubscribeMailto');
+    const { readSettings } = await import('./infra/settings');
+    const { createTable } = await import('./infra/storage');
+    const { createEmail, dnsRecords } = await import('./infra/email');
+    const { createFunctions } = await import('./infra/functions');
 
-    const environment = {
-      TABLE_NAME: table.name,
-      MAIL_FROM: mailFrom.value,
-      TOKEN_KEYS: tokenKeys.value,
-      UNSUBSCRIBE_MAILTO: unsubscribeMailto.value,
-      // Sites allowed to post the JSON signup (the embeddable form), comma-separated origins.
-      ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS ?? '',
+    const settings = readSettings($app.stage, process.env);
+    const table = createTable(settings);
+    const { email, topic } = createEmail(settings);
+    const secrets = {
+      tokenKeys: new sst.Secret('TokenKeys'),
+      adminToken: new sst.Secret('AdminToken'),
+      // Only with TURNSTILE_SITE_KEY set: then the deploy refuses to go on until the secret is set too.
+      turnstile: settings.turnstileSiteKey ? new sst.Secret('TurnstileSecret') : undefined,
     };
-    const sendEmail = { actions: ['ses:SendRawEmail'], resources: ['*'] };
+    const { url } = createFunctions({ settings, table, email, topic, secrets });
 
-    const api = new sst.aws.Function('Api', {
-      handler: 'functions/api.handler',
-      runtime: 'nodejs20.x',
-      url: true,
-      memory: '512 MB',
-      timeout: '10 seconds',
-      link: [table],
-      permissions: [sendEmail],
-      // Links use the Function URL unless BASE_URL (a custom domain) is set at deploy time.
-      environment: { ...environment, ...(process.env.BASE_URL ? { BASE_URL: process.env.BASE_URL } : {}) },
-    });
-
-    new sst.aws.Cron('Drip', {
-      schedule: 'rate(1 minute)',
-      function: {
-        handler: 'functions/drip.handler',
-        runtime: 'nodejs20.x',
-        memory: '512 MB',
-        // A run stops claiming 10 s before this, so a pass never overlaps its own deadline.
-        timeout: '55 seconds',
-        link: [table],
-        permissions: [sendEmail],
-        environment: { ...environment, BASE_URL: process.env.BASE_URL ?? api.url.apply((url) => url.replace(/\/$/, '')) },
-      },
-    });
-
-    return { url: api.url };
+    return {
+      url,
+      sender: settings.mailFrom,
+      // What to add at a DNS host other than Route 53 (with DNS=manual); informative otherwise.
+      dnsRecords: dnsRecords(settings, email),
+    };
   },
 });

@@ -1,11 +1,26 @@
-import { SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
-import { MailerError, type Mailer } from '../ports.js';
+import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import { MailerError, type Mailer, type SendQuota } from '../ports.js';
 
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const REJECTED = new Set(['MessageRejected', 'InvalidParameterValue']);
 
-/** The SES v1 adapter: SendRawEmail, with SDK errors sorted into retry classes. */
-export function createSesMailer(client: SESClient): Mailer {
+export type SesMailerOptions = {
+  /**
+   * Used when GetSendQuota cannot be read (aws-ses-v2-local does not answer it
+   * at all). Keep it at or below the account's real rate: 1/s is the sandbox's.
+   */
+  fallbackQuota?: SendQuota;
+  /** GetSendQuota answers in well under a second; past this, the fallback is used. */
+  quotaTimeoutMs?: number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+};
+
+export const SANDBOX_QUOTA: SendQuota = { maxSendRate: 1, max24HourSend: 200, sentLast24Hours: 0 };
+
+/** The SES v1 adapter: SendRawEmail, with SDK errors sorted into retry classes, and GetSendQuota. */
+export function createSesMailer(client: SESClient, options: SesMailerOptions = {}): Mailer {
+  const { fallbackQuota = SANDBOX_QUOTA, quotaTimeoutMs = 2_000, log } = options;
+  let lastKnown: SendQuota | undefined;
   return {
     async send({ from, to, raw }) {
       try {
@@ -18,7 +33,29 @@ export function createSesMailer(client: SESClient): Mailer {
         throw classify(error);
       }
     },
+    async quota() {
+      try {
+        const result = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(quotaTimeoutMs) });
+        const { MaxSendRate, Max24HourSend, SentLast24Hours } = result;
+        if (!(MaxSendRate && MaxSendRate > 0) || Max24HourSend === undefined) throw new Error('GetSendQuota returned no limits');
+        // SES reports -1 for "no daily limit".
+        const max24HourSend = Max24HourSend < 0 ? Infinity : Max24HourSend;
+        lastKnown = { maxSendRate: MaxSendRate, max24HourSend, sentLast24Hours: SentLast24Hours ?? 0 };
+        return lastKnown;
+      } catch (error) {
+        // A run must still go out when the quota cannot be read; the last
+        // answer this instance got, else the configured one, keeps it safe.
+        const used = lastKnown ?? fallbackQuota;
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        (log ?? warn)('ses.quota-fallback', { reason, maxSendRate: used.maxSendRate, source: lastKnown ? 'last-known' : 'configured' });
+        return used;
+      }
+    },
   };
+}
+
+function warn(event: string, fields: Record<string, unknown>): void {
+  console.warn(JSON.stringify({ event, ...fields }));
 }
 
 function classify(error: unknown): MailerError {

@@ -10,6 +10,7 @@ export type Status = 'pending' | 'active' | 'paused' | 'completed' | 'unsubscrib
 export type Consent = { at: string; ip: string; userAgent: string; formVersion: string };
 export type SendRecord = { day: number; at: string; messageId: string };
 export type Claim = { id: string; day: number; until: number };
+export type SoftBounce = { messageId: string; at: string };
 
 export interface Subscriber {
   email: string; // normalized; the table key
@@ -34,6 +35,7 @@ export interface Subscriber {
   unsubscribedAt?: string;
   suppressedAt?: string;
   suppressedReason?: string;
+  softBounces?: SoftBounce[]; // transient bounces SES reported, one per bounced message
   expiresAt?: number; // epoch seconds; DynamoDB TTL for unconfirmed records
   version: number;
 }
@@ -43,6 +45,8 @@ export const DUE_SHARDS = 16;
 export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const NOTICE_INTERVAL_MS = 10 * 60 * 1000;
 export const MAX_ATTEMPTS = 3;
+/** Transient bounces (mailbox full, ...) on this many different messages suppress the address. */
+export const SOFT_BOUNCE_LIMIT = 3;
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -122,11 +126,16 @@ export function claimLesson(sub: Subscriber, claimId: string, now: Date, leaseMs
 
 /**
  * SES accepted the lesson: record it, and schedule the next one from the
- * actual send time. If the reader left meanwhile, only the record is kept.
+ * actual send time. Only the runner whose claim still stands advances the
+ * reader; if the reader left meanwhile (their claim was dropped) or a crashed
+ * runner's lease ran out and another took the lesson over, only the record of
+ * what went out is kept, so a late answer never moves anyone's schedule.
  */
-export function recordSend(sub: Subscriber, send: SendRecord): Subscriber {
+export function recordSend(sub: Subscriber, send: SendRecord, claimId = sub.claim?.id): Subscriber {
   const recorded = { ...sub, sends: [...sub.sends, send] };
-  if (sub.status !== 'active' || sub.claim?.day !== send.day) return { ...recorded, claim: undefined };
+  const ours = sub.claim !== undefined && sub.claim.id === claimId && sub.claim.day === send.day;
+  if (!ours) return recorded;
+  if (sub.status !== 'active') return { ...recorded, claim: undefined };
   if (send.day >= TOTAL_DAYS) return { ...withoutSchedule(recorded), status: 'completed', completedAt: send.at };
   const due = nextLessonDue(new Date(send.at), sub.timezone, sub.sendHour).getTime();
   return scheduled(recorded, send.day + 1, due);
@@ -135,13 +144,45 @@ export function recordSend(sub: Subscriber, send: SendRecord): Subscriber {
 /**
  * A send failed. Transient errors release the claim and retry after a short
  * back-off; an address SES keeps rejecting is suppressed after MAX_ATTEMPTS
- * so it never blocks the run again.
+ * so it never blocks the run again. Throttling is SES's pace, not the
+ * reader's fault: the lesson stays due as it was, for the next run.
+ * Returns `sub` itself when there is nothing to change (the claim is not ours).
  */
-export function recordFailure(sub: Subscriber, now: Date, kind: 'rejected' | 'transient' | 'throttled'): Subscriber {
+export function recordFailure(
+  sub: Subscriber,
+  now: Date,
+  kind: 'rejected' | 'transient' | 'throttled',
+  claimId = sub.claim?.id,
+): Subscriber {
+  if (!sub.claim || sub.claim.id !== claimId) return sub;
   const released = { ...sub, claim: undefined };
-  // The reader left (or another runner took over) while the send was failing.
-  if (sub.status !== 'active' || !sub.claim || kind === 'throttled') return released;
+  if (sub.status !== 'active' || kind === 'throttled') return released;
   const attempts = (sub.attempts ?? 0) + 1;
   if (kind === 'rejected' && attempts >= MAX_ATTEMPTS) return suppress(sub, now, 'rejected by SES');
   return { ...released, attempts, due: now.getTime() + Math.min(attempts * 5, 60) * 60 * 1000 };
+}
+
+/**
+ * SES reported a permanent bounce or a complaint: never mail again. Idempotent.
+ * The TTL goes too: an unconfirmed address that bounced or complained is
+ * remembered, so signing it up again cannot mail it (signup sends nothing to
+ * `suppressed`).
+ */
+export function suppressForFeedback(sub: Subscriber, now: Date, reason: string): Subscriber {
+  if (sub.status === 'suppressed') return sub;
+  const { expiresAt: _ttl, ...rest } = suppress(sub, now, reason);
+  return rest;
+}
+
+/**
+ * SES reported a transient bounce. Counted once per bounced message (SNS may
+ * deliver the same notification twice); the SOFT_BOUNCE_LIMIT-th suppresses.
+ * Returns the same object when nothing changes, so callers can skip the write.
+ */
+export function recordTransientBounce(sub: Subscriber, bounce: SoftBounce, now: Date): Subscriber {
+  if (sub.status === 'suppressed') return sub;
+  if (sub.softBounces?.some((known) => known.messageId === bounce.messageId)) return sub;
+  const softBounces = [...(sub.softBounces ?? []), bounce];
+  if (softBounces.length < SOFT_BOUNCE_LIMIT) return { ...sub, softBounces };
+  return suppressForFeedback({ ...sub, softBounces }, now, `${softBounces.length} transient bounces`);
 }

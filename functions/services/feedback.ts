@@ -1,0 +1,101 @@
+import type { SnsGateway } from '../adapters/sns-verifier.js';
+import { parseSesFeedback, type SesFeedback } from '../core/ses-feedback.js';
+import { parseSnsMessage } from '../core/sns-message.js';
+import { recordTransientBounce, suppressForFeedback, type Subscriber } from '../core/subscriber.js';
+import { maskEmail, type ServiceDeps } from './deps.js';
+import { retryOnConflict } from './links.js';
+
+export type FeedbackDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'> & {
+  sns: SnsGateway;
+  /** The topic(s) our SES configuration set publishes to; a validly signed message from any other topic is refused. */
+  topicArns: readonly string[];
+};
+
+export type RecipientOutcome = 'suppressed' | 'soft-bounce' | 'unchanged' | 'unknown';
+
+export type FeedbackOutcome =
+  | { status: 'rejected'; reason: 'malformed' | 'foreign-topic' | 'bad-signature' }
+  | { status: 'subscription-confirmed' }
+  | { status: 'ignored'; reason: string }
+  | { status: 'applied'; kind: 'bounce' | 'complaint'; recipients: Array<{ email: string; outcome: RecipientOutcome }> };
+
+/**
+ * One SNS message carrying SES feedback, from whichever transport delivered it.
+ * Checks come before any effect: shape, then our topic, then the signature.
+ * Then a permanent bounce or any complaint suppresses each recipient, and a
+ * transient bounce is recorded (the third suppresses). Idempotent: the same
+ * notification twice leaves the same records (suppression is a fixed point,
+ * transient bounces are keyed by the bounced message), so SNS's at-least-once
+ * delivery and Lambda's retries are harmless.
+ * Refusals are outcomes, not errors: a forgery must not be retried. Store and
+ * network failures throw, so the transport retries.
+ */
+export async function handleFeedback(deps: FeedbackDeps, input: unknown): Promise<FeedbackOutcome> {
+  const message = parseSnsMessage(input);
+  if (!message) return refuse(deps, 'malformed');
+  if (!deps.topicArns.includes(message.topicArn)) return refuse(deps, 'foreign-topic', message.topicArn);
+  if (!(await deps.sns.verify(message))) return refuse(deps, 'bad-signature', message.topicArn);
+
+  if (message.type === 'SubscriptionConfirmation') {
+    await deps.sns.confirmSubscription(message);
+    deps.log?.('feedback.subscription-confirmed', { topicArn: message.topicArn });
+    return { status: 'subscription-confirmed' };
+  }
+  if (message.type === 'UnsubscribeConfirmation') return ignore(deps, 'unsubscribe-confirmation');
+
+  const feedback = parseSesFeedback(message.message);
+  if (!feedback) return ignore(deps, 'not an SES notification');
+  if (feedback.kind === 'other') return ignore(deps, feedback.type);
+
+  const change = transition(feedback);
+  const recipients = [];
+  for (const email of feedback.recipients) {
+    const outcome = await apply(deps, email, change);
+    recipients.push({ email: maskEmail(email), outcome });
+  }
+  deps.log?.('feedback.applied', {
+    kind: feedback.kind,
+    type: feedback.kind === 'bounce' ? `${feedback.bounceType}/${feedback.subType}` : feedback.feedbackType,
+    feedbackId: feedback.feedbackId,
+    recipients,
+  });
+  return { status: 'applied', kind: feedback.kind, recipients };
+}
+
+type Transition = (sub: Subscriber, now: Date) => Subscriber;
+
+function transition(feedback: Exclude<SesFeedback, { kind: 'other' }>): Transition {
+  if (feedback.kind === 'complaint') {
+    // Any complaint, whatever its feedback type: mailing someone who complained again is never right.
+    return (sub, now) => suppressForFeedback(sub, now, `complaint: ${feedback.feedbackType ?? 'unspecified'}`);
+  }
+  if (feedback.bounceType === 'Permanent') {
+    return (sub, now) => suppressForFeedback(sub, now, `bounce: Permanent/${feedback.subType}`);
+  }
+  // Transient and Undetermined: the address may work tomorrow; only repetition condemns it.
+  return (sub, now) => recordTransientBounce(sub, { messageId: feedback.messageId, at: feedback.at }, now);
+}
+
+/** Reads, decides, writes conditionally; a concurrent writer (the drip, a click) means read again. */
+async function apply(deps: FeedbackDeps, email: string, change: Transition): Promise<RecipientOutcome> {
+  return retryOnConflict(async () => {
+    const sub = await deps.store.get(email);
+    // Gone (an expired sign-up) or never ours: SES's account suppression list still covers it.
+    if (!sub) return 'unknown';
+    const next = change(sub, deps.clock.now());
+    if (next === sub) return 'unchanged';
+    const stored = await deps.store.put(next, sub.version);
+    if (!stored) return undefined;
+    return stored.status === 'suppressed' ? 'suppressed' : 'soft-bounce';
+  });
+}
+
+function refuse(deps: FeedbackDeps, reason: 'malformed' | 'foreign-topic' | 'bad-signature', topicArn?: string): FeedbackOutcome {
+  deps.log?.('feedback.rejected', { reason, topicArn });
+  return { status: 'rejected', reason };
+}
+
+function ignore(deps: FeedbackDeps, reason: string): FeedbackOutcome {
+  deps.log?.('feedback.ignored', { reason });
+  return { status: 'ignored', reason };
+}

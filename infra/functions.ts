@@ -1,0 +1,78 @@
+import { deadLetterQueue, grants, LOGGING, mailEnvironment, NODE, type Infra } from './common';
+import { createDrip } from './drip';
+
+/**
+ * The Lambda functions: the API on a Function URL (optionally behind a custom
+ * domain), the drip (infra/drip.ts) and the feedback function on the SES
+ * topic. Each gets the environment variables functions/config.ts reads, is
+ * linked to what it uses, and holds only the IAM actions it calls.
+ */
+export function createFunctions(infra: Infra) {
+  const { settings, table, email, topic, secrets } = infra;
+  const can = grants(infra);
+  const customBaseUrl = settings.apiDomain ? `https://${settings.apiDomain}` : undefined;
+
+  const router = settings.apiDomain
+    ? new sst.aws.Router('Web', {
+        domain:
+          settings.dns === 'route53'
+            ? settings.apiDomain
+            : { name: settings.apiDomain, dns: false, cert: settings.apiCertArn },
+      })
+    : undefined;
+
+  const api = new sst.aws.Function('Api', {
+    ...NODE,
+    handler: 'functions/api.handler',
+    // A person waits on every request. CPU share grows with memory, and 1 GB roughly halves a
+    // cold start against 512 MB, for cents at this traffic (docs/DEPLOY.md, costs).
+    memory: '1024 MB',
+    // A request is a DynamoDB read, a conditional write and at most one SES call (~0.3 s);
+    // 10 s bounds a stuck dependency well before a reader gives up.
+    timeout: '10 seconds',
+    // cors: false. Function URL CORS would answer every origin itself; the app allows only
+    // ALLOWED_ORIGINS on /subscribe (functions/http/app.ts).
+    url: router ? { cors: false, router: { instance: router } } : { cors: false },
+    link: [table, email, secrets.tokenKeys, secrets.adminToken, ...(secrets.turnstile ? [secrets.turnstile] : [])],
+    // UpdateItem: the per-IP and per-address rate-limit counters (adapters/rate-limiters.ts);
+    // DeleteItem: a reader deleting their data from the preferences page (services/privacy.ts).
+    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), can.sendMail],
+    environment: {
+      ...mailEnvironment(infra),
+      ALLOWED_ORIGINS: settings.allowedOrigins,
+      // For the author's admin routes (resuming the drip after the circuit breaker).
+      ADMIN_TOKEN: secrets.adminToken.value,
+      // Without a custom domain the API derives links from the Function URL it is called on.
+      ...(customBaseUrl ? { BASE_URL: customBaseUrl } : {}),
+      // Cloudflare Turnstile on the form, only when the author set it up (both or neither).
+      ...(secrets.turnstile ? { TURNSTILE_SITE_KEY: settings.turnstileSiteKey ?? '', TURNSTILE_SECRET: secrets.turnstile.value } : {}),
+    },
+    logging: LOGGING,
+  });
+
+  createDrip(infra, customBaseUrl ?? api.url.apply((url) => url.replace(/\/+$/, '')));
+
+  const feedbackDeadLetters = deadLetterQueue('FeedbackDeadLetters');
+  const feedback = new sst.aws.Function('Feedback', {
+    ...NODE,
+    handler: 'functions/feedback.handler',
+    // No CPU work: parse JSON, verify one RSA signature, a few DynamoDB calls.
+    memory: '256 MB',
+    // A certificate fetch (3 s cap) plus a read and a write per recipient of a notification.
+    timeout: '15 seconds',
+    // SNS invokes asynchronously: a throttled table gets two more tries, then the event is kept.
+    retries: 2,
+    transform: {
+      eventInvokeConfig: { destinationConfig: { onFailure: { destination: feedbackDeadLetters.arn } } },
+    },
+    link: [table],
+    permissions: [can.table(['GetItem', 'PutItem']), can.queue(feedbackDeadLetters)],
+    environment: { TABLE_NAME: table.name, FEEDBACK_TOPIC_ARN: topic.arn },
+    logging: LOGGING,
+  });
+  // SNS -> Lambda: only this topic may invoke the function (a Lambda permission on its ARN),
+  // and the function still checks the SNS signature and the topic ARN (functions/feedback.ts).
+  topic.subscribe('Feedback', feedback.arn);
+
+  return { url: router ? router.url : api.url };
+}

@@ -1,0 +1,82 @@
+/**
+ * Deploy-time settings: what differs between one author's deployment and
+ * another's, none of it secret. SST loads `.env` and `.env.<stage>` next to
+ * sst.config.ts, so `MAIL_FROM=... ` in `.env.prod` (or the shell) is enough.
+ * Secrets (token keys, admin token) are SST Secrets, never settings.
+ * Pure: no SST globals, so the tests and the runtime-free type-check can use it.
+ */
+export type Settings = {
+  stage: string;
+  /** `prod` keeps data: table retained, deletion protection, `sst remove` refused. */
+  production: boolean;
+  /** The From header, e.g. `Let Go <course@mail.example.com>`; its domain becomes the SES identity. */
+  mailFrom: string;
+  senderDomain: string;
+  unsubscribeMailto: string;
+  /** Comma-separated origins allowed to post the JSON sign-up (the embeddable form). */
+  allowedOrigins: string;
+  /** Optional custom domain for the form and every emailed link, served through CloudFront. */
+  apiDomain?: string;
+  /** ACM certificate (us-east-1) for apiDomain when DNS is not on Route 53. */
+  apiCertArn?: string;
+  /** `route53`: SST writes the DKIM, DMARC and MAIL FROM records; `manual`: you add them. */
+  dns: 'route53' | 'manual';
+  dmarc: string;
+  /** Cloudflare Turnstile on the form (public key); its secret is the TurnstileSecret SST secret. */
+  turnstileSiteKey?: string;
+};
+
+export const PRODUCTION_STAGE = 'prod';
+
+type Env = Record<string, string | undefined>;
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+
+export function readSettings(stage: string, env: Env): Settings {
+  const mailFrom = required(env, 'MAIL_FROM', 'Let Go <course@mail.example.com>');
+  const address = mailFrom.match(/<([^<>\s]+@[^<>\s]+)>\s*$/)?.[1] ?? mailFrom.trim();
+  const senderDomain = address.split('@')[1]?.toLowerCase() ?? '';
+  if (/[\r\n]/.test(mailFrom) || !DOMAIN.test(senderDomain)) {
+    throw new SettingsError(`MAIL_FROM must be "Name <local@your.domain>", got "${mailFrom}"`);
+  }
+  // Required, no default: the sending subdomain usually receives no mail, and an unsubscribe
+  // sent to a mailbox nobody reads would be lost (List-Unsubscribe's mailto must work).
+  const unsubscribeMailto = required(env, 'UNSUBSCRIBE_MAILTO', 'mailto:you@example.com?subject=unsubscribe');
+  if (!/^mailto:[^\s<>@]+@[^\s<>@]+$/.test(unsubscribeMailto.split('?')[0] ?? '')) {
+    throw new SettingsError(`UNSUBSCRIBE_MAILTO must be "mailto:address", got "${unsubscribeMailto}"`);
+  }
+  const dns = env.DNS ?? 'route53';
+  if (dns !== 'route53' && dns !== 'manual') throw new SettingsError(`DNS must be "route53" or "manual", got "${dns}"`);
+  const apiDomain = env.API_DOMAIN?.trim().toLowerCase() || undefined;
+  if (apiDomain && !DOMAIN.test(apiDomain)) throw new SettingsError(`API_DOMAIN must be a host name, got "${apiDomain}"`);
+  // Outside Route 53 nobody can validate a certificate for us: the author brings one.
+  if (apiDomain && dns === 'manual' && !env.API_CERT_ARN) {
+    throw new SettingsError('API_CERT_ARN is required with API_DOMAIN when DNS=manual (an ACM certificate in us-east-1)');
+  }
+  return {
+    stage,
+    production: stage === PRODUCTION_STAGE,
+    mailFrom: mailFrom.trim(),
+    senderDomain,
+    unsubscribeMailto,
+    allowedOrigins: env.ALLOWED_ORIGINS ?? '',
+    apiDomain,
+    apiCertArn: env.API_CERT_ARN || undefined,
+    dns,
+    // p=none only monitors: safe on a domain that also carries other mail. Add rua=mailto:... for
+    // reports and move to p=quarantine with DMARC=... once they look clean. SES signs DKIM with
+    // exactly this domain, so strict DKIM alignment (adkim=s) holds.
+    dmarc: env.DMARC || 'v=DMARC1; p=none; adkim=s;',
+    turnstileSiteKey: env.TURNSTILE_SITE_KEY || undefined,
+  };
+}
+
+function required(env: Env, key: string, example: string): string {
+  const value = env[key];
+  if (value?.trim()) return value;
+  throw new SettingsError(`${key} is not set: add ${key}="${example}" to .env.<stage> or the shell before sst deploy`);
+}

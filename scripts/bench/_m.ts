@@ -1,0 +1,2 @@
+import { measureLocal } from './local.js';
+console.log(await measureLocal(500));

@@ -1,0 +1,74 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import course from '../../build/emails.json' with { type: 'json' };
+import { buildMime, escapeHtml, fillTemplate as fillPlaceholders, greetingFor, type CompiledCourse } from '../../functions/core/message.js';
+import { readerLinks } from '../../functions/services/deps.js';
+import { fillTemplate, readTemplates } from '../build-emails.js';
+import { loadCourse, markdownToHtml, TOTAL_DAYS, toLessons } from '../course.js';
+import { benchConfig, benchDeps, NOW, sinkMailer } from './readers.js';
+import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+
+type Mjml2Html = (mjml: string, options: { validationLevel: 'strict'; fonts: Record<string, string>; keepComments: boolean }) => Promise<{ html: string }>;
+const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** Each lesson's MJML as the build assembles it (scripts/build-emails.ts): body into the shared layout. */
+function lessonSources(): string[] {
+  const templates = readTemplates(path.join(ROOT, 'emails'));
+  return toLessons(loadCourse(path.join(ROOT, 'content')).lessons).map((lesson) => {
+    const body = fillTemplate(
+      templates['lesson.mjml'],
+      {
+        day: String(lesson.day),
+        totalDays: String(TOTAL_DAYS),
+        progressPercent: String(Math.round((lesson.day / TOTAL_DAYS) * 1000) / 10),
+        subject: escapeHtml(lesson.subject),
+        action: escapeHtml(lesson.action),
+        body: markdownToHtml(lesson.body),
+      },
+      {},
+      'emails/lesson.mjml',
+    );
+    const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader) };
+    return fillTemplate(templates.layout, values, { preferences: true }, 'emails/layout.mjml');
+  });
+}
+
+/** Mean ms per call over `rounds` calls, after a warm-up, cycling over the 21 lessons. */
+async function perCall(rounds: number, call: (i: number) => unknown): Promise<number> {
+  for (let i = 0; i < Math.min(rounds, 200); i++) await call(i);
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) await call(i);
+  return (performance.now() - started) / rounds;
+}
+
+/**
+ * What sending costs per email if the lesson's MJML were compiled at send time,
+ * against what we do: fill the precompiled HTML and text, and build the MIME.
+ * Both are warm (JIT and mjml's caches), so the ratio is the steady state.
+ */
+export async function measureRender() {
+  const sources = lessonSources();
+  const options = { validationLevel: 'strict' as const, fonts: {}, keepComments: false };
+  const mjmlMs = await perCall(3 * TOTAL_DAYS, (i) => mjml2html(sources[i % TOTAL_DAYS] ?? '', options));
+  const lessons = (course as CompiledCourse).lessons;
+  // Links are per reader; made once here, so the measure is the template and MIME work alone.
+  const links = readerLinks(benchDeps(createMemoryStore(), sinkMailer()), 'reader@bench.example', NOW);
+  const values = { greeting: greetingFor('Sam'), ...links };
+  const oursMs = await perCall(20_000, (i) => {
+    const lesson = lessons[i % TOTAL_DAYS];
+    if (!lesson) throw new Error('no lesson');
+    return buildMime({
+      from: benchConfig.mailFrom,
+      to: 'reader@bench.example',
+      subject: lesson.subject,
+      html: fillPlaceholders(lesson.html, values, escapeHtml),
+      text: fillPlaceholders(lesson.text, values, (value) => value),
+      date: NOW,
+      unsubscribeUrl: links.unsubscribeUrl,
+      unsubscribeMailto: benchConfig.unsubscribeMailto,
+    }).length;
+  });
+  return { mjmlMs, oursMs, speedup: mjmlMs / oursMs };
+}

@@ -1,0 +1,56 @@
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { readSettings } from '../../infra/settings.js';
+
+describe('deploy-time settings (infra/settings.ts)', () => {
+  it('derives the SES identity and the unsubscribe mailbox from MAIL_FROM', () => {
+    const mailto = 'mailto:author@example.com?subject=unsubscribe';
+    expect(readSettings('prod', { MAIL_FROM: 'Let Go <Course@Mail.Example.com>', UNSUBSCRIBE_MAILTO: mailto })).toMatchObject({
+      production: true,
+      senderDomain: 'mail.example.com',
+      unsubscribeMailto: mailto,
+      dns: 'route53',
+      dmarc: 'v=DMARC1; p=none; adkim=s;',
+    });
+    expect(readSettings('alice', { MAIL_FROM: 'course@example.org', UNSUBSCRIBE_MAILTO: mailto, DMARC: 'v=DMARC1; p=quarantine;' })).toMatchObject({
+      production: false,
+      senderDomain: 'example.org',
+      dmarc: 'v=DMARC1; p=quarantine;',
+    });
+  });
+
+  it('fails with the name of what is missing or wrong', () => {
+    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com' };
+    expect(() => readSettings('prod', {})).toThrow(/MAIL_FROM is not set/);
+    expect(() => readSettings('prod', { ...ok, MAIL_FROM: 'Let Go <nobody>' })).toThrow(/MAIL_FROM must be/);
+    expect(() => readSettings('prod', { MAIL_FROM: ok.MAIL_FROM })).toThrow(/UNSUBSCRIBE_MAILTO is not set/);
+    expect(() => readSettings('prod', { ...ok, UNSUBSCRIBE_MAILTO: 'b@example.com' })).toThrow(/UNSUBSCRIBE_MAILTO must be/);
+    expect(() => readSettings('prod', { ...ok, DNS: 'cloudflare' })).toThrow(/DNS must be/);
+    expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'https://x.test/' })).toThrow(/API_DOMAIN/);
+    expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', DNS: 'manual' })).toThrow(/API_CERT_ARN/);
+  });
+});
+
+describe('sst.config.ts as SST loads it', () => {
+  it('bundles with esbuild, pulling in infra/*.ts and no package but SST-provided globals', async () => {
+    const result = await build({
+      entryPoints: [new URL('../../sst.config.ts', import.meta.url).pathname],
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      metafile: true,
+      logLevel: 'silent',
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    expect(inputs.filter((file) => file.startsWith('infra/')).sort()).toEqual([
+      'infra/common.ts',
+      'infra/drip.ts',
+      'infra/email.ts',
+      'infra/functions.ts',
+      'infra/settings.ts',
+      'infra/storage.ts',
+    ]);
+    expect(inputs.filter((file) => file.includes('node_modules'))).toEqual([]);
+  });
+});

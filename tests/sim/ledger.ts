@@ -1,0 +1,90 @@
+import type { CompiledCourse } from '../../functions/core/message.js';
+import type { Subscriber } from '../../functions/core/subscriber.js';
+import type { Clock, SubscriberStore } from '../../functions/ports.js';
+import type { Mailbox } from './faults.js';
+
+/**
+ * What the simulation observed: every mail SES accepted (as the reader sees
+ * it), every injected fault, and the sends SES accepted without the runner
+ * ever learning it (the only duplicates allowed).
+ */
+export type Delivery = { to: string; day: number; epoch: number; at: number; lateMs?: number };
+
+export type Ledger = ReturnType<typeof createLedger>;
+
+export function createLedger() {
+  const faults: Record<string, number> = {};
+  const unknown = new Map<string, number>();
+  return {
+    deliveries: [] as Delivery[],
+    faults,
+    unknown,
+    fault(kind: string) {
+      faults[kind] = (faults[kind] ?? 0) + 1;
+    },
+    acceptedUnknown(to: string) {
+      unknown.set(to, (unknown.get(to) ?? 0) + 1);
+    },
+  };
+}
+
+/** When a reader's lesson was scheduled: the due before any retry back-off moved it. */
+type Scheduled = { epoch: number; day: number; due: number };
+
+/**
+ * Watches the committed writes to the store (below the fault injection) to
+ * know, for the lateness figures, when each lesson was meant to go out. A
+ * write that releases a failed claim keeps the lesson's schedule; any other
+ * write that sets a due time (confirming, an advance, a reader's change) sets it.
+ */
+export function observeSchedule(store: SubscriberStore) {
+  const latest = new Map<string, Subscriber>();
+  const scheduled = new Map<string, Scheduled>();
+  const epochOf = (sub: Subscriber | undefined) => sub?.restarts?.length ?? 0;
+  const watched: SubscriberStore = {
+    ...store,
+    async put(sub, expectedVersion) {
+      const stored = await store.put(sub, expectedVersion);
+      if (!stored) return stored;
+      const before = latest.get(stored.email);
+      latest.set(stored.email, stored);
+      if (stored.nextDay === undefined || stored.due === undefined || stored.claim) return stored;
+      const released = before?.claim && before.nextDay === stored.nextDay && epochOf(before) === epochOf(stored);
+      if (!released) scheduled.set(stored.email, { epoch: epochOf(stored), day: stored.nextDay, due: stored.due });
+      return stored;
+    },
+  };
+  return {
+    store: watched,
+    /** The lesson a claim holds for this address right now, and when it was due. */
+    lessonInFlight(email: string): Scheduled | undefined {
+      const sub = latest.get(email);
+      const due = scheduled.get(email);
+      if (!sub?.claim) return undefined;
+      const epoch = epochOf(sub);
+      return { epoch, day: sub.claim.day, due: due && due.epoch === epoch && due.day === sub.claim.day ? due.due : Number.NaN };
+    },
+  };
+}
+
+/** SES's side: accepts a message into the readers' mailboxes and notes which lesson it was. */
+export function createMailbox(course: CompiledCourse, clock: Clock, ledger: Ledger, schedule: ReturnType<typeof observeSchedule>): Mailbox {
+  const dayOfSubject = new Map(course.lessons.map((lesson) => [lesson.subject, lesson.day]));
+  if (dayOfSubject.size !== course.lessons.length) throw new Error('lesson subjects must be unique for the simulation');
+  let accepted = 0;
+  const delivered = new Set<string>();
+  return {
+    accept(to, raw) {
+      const encoded = /^Subject: =\?utf-8\?B\?([^?]+)\?=/m.exec(raw)?.[1] ?? '';
+      const day = dayOfSubject.get(Buffer.from(encoded, 'base64').toString('utf8'));
+      const lesson = schedule.lessonInFlight(to);
+      if (!day || !lesson || lesson.day !== day) throw new Error(`mail to ${to} is not the lesson its claim holds`);
+      const at = clock.now().getTime();
+      const key = `${to} ${lesson.epoch} ${day}`;
+      const first = !delivered.has(key);
+      delivered.add(key);
+      ledger.deliveries.push({ to, day, epoch: lesson.epoch, at, ...(first ? { lateMs: at - lesson.due } : {}) });
+      return { messageId: `sim-${++accepted}` };
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import {
+  activate,
+  claimLesson,
+  isClaimable,
+  MAX_ATTEMPTS,
+  newPending,
+  recordFailure,
+  recordSend,
+  unsubscribe,
+  type Subscriber,
+} from '../../functions/core/subscriber.js';
+
+/** The drip's transitions on one record: who may advance a reader, and what a failure does. */
+const now = new Date('2026-12-01T07:00:00Z');
+const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'test', formVersion: '1' };
+const reader = (): Subscriber =>
+  activate(newPending({ email: 'r@example.com', timezone: 'Europe/London', sendHour: 8, consent }, 'o', now, 0), now);
+const LEASE = 10 * 60_000;
+const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
+
+describe('claims', () => {
+  it('a live claim blocks a second runner; an expired one (a crash) is retried', () => {
+    const claimed = claimLesson(reader(), 'first', now, LEASE);
+    expect(isClaimable(claimed, minutes(9))).toBe(false);
+    expect(isClaimable(claimed, minutes(10))).toBe(true);
+  });
+
+  it('only the runner whose claim stands advances the reader', () => {
+    const first = claimLesson(reader(), 'first', now, LEASE);
+    // The first runner stalled past its lease; a second took the lesson over.
+    const second = claimLesson(first, 'second', minutes(11), LEASE);
+    const late = recordSend(second, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-1' }, 'first');
+    expect(late.claim?.id).toBe('second');
+    expect(late).toMatchObject({ nextDay: 1, due: second.due });
+    expect(late.sends.map((send) => send.messageId)).toEqual(['ses-1']);
+    const advanced = recordSend(late, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-2' }, 'second');
+    expect(advanced).toMatchObject({ nextDay: 2, due: Date.parse('2026-12-02T08:00:00Z') });
+    expect(advanced.claim).toBeUndefined();
+  });
+
+  it('a send for a reader who left meanwhile is recorded, nothing else', () => {
+    const left = unsubscribe(claimLesson(reader(), 'c', now, LEASE), minutes(1));
+    const after = recordSend(left, { day: 1, at: minutes(2).toISOString(), messageId: 'ses-1' }, 'c');
+    expect(after).toMatchObject({ status: 'unsubscribed', sends: [{ messageId: 'ses-1' }] });
+    expect(after).not.toHaveProperty('due');
+    expect(recordFailure(left, minutes(2), 'transient', 'c')).toBe(left);
+  });
+});
+
+describe('failures', () => {
+  it('a transient failure releases the claim and backs off 5 minutes more each try', () => {
+    let sub = reader();
+    for (const backoff of [5, 10, 15]) {
+      sub = recordFailure(claimLesson(sub, 'c', now, LEASE), now, 'transient', 'c');
+      expect(sub.due).toBe(minutes(backoff).getTime());
+      expect(sub.claim).toBeUndefined();
+    }
+  });
+
+  it('throttling leaves the lesson due as it was, with no try counted', () => {
+    const before = reader();
+    const after = recordFailure(claimLesson(before, 'c', now, LEASE), minutes(1), 'throttled', 'c');
+    expect(after).toMatchObject({ due: before.due, status: 'active' });
+    expect(after.attempts).toBeUndefined();
+  });
+
+  it(`an address SES rejects ${MAX_ATTEMPTS} times is suppressed, out of the due index`, () => {
+    let sub = reader();
+    for (let i = 0; i < MAX_ATTEMPTS; i++) sub = recordFailure(claimLesson(sub, `c${i}`, now, LEASE), now, 'rejected', `c${i}`);
+    expect(sub).toMatchObject({ status: 'suppressed', suppressedReason: 'rejected by SES' });
+    expect(sub).not.toHaveProperty('dueShard');
+  });
+
+  it('a failure reported under a claim that is no longer ours changes nothing', () => {
+    const taken = claimLesson(reader(), 'other', now, LEASE);
+    expect(recordFailure(taken, now, 'transient', 'mine')).toBe(taken);
+  });
+});
