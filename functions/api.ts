@@ -2,6 +2,7 @@ import type { LambdaEvent } from 'hono/aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Context as LambdaContext } from 'aws-lambda';
 import { createApp } from './http/app.js';
+import { noticesOnly } from './notices.js';
 import { createRuntime, systemClock } from './runtime.js';
 
 type FunctionUrlEnv = { requestContext?: { http?: { sourceIp?: string } } } | undefined;
@@ -18,7 +19,7 @@ export async function handler(event: LambdaEvent, context: LambdaContext) {
     const domain = (event.requestContext as { domainName?: string }).domainName;
     const env = { ...process.env, BASE_URL: process.env.BASE_URL || (domain && `https://${domain}`) };
     const app = createApp({
-      ...createRuntime(env, systemClock),
+      ...createRuntime(env, systemClock, noticesOnly),
       clientIp: (c) => (c.env as FunctionUrlEnv)?.requestContext?.http?.sourceIp,
     });
     handleRequest = handle(app);

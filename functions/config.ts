@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseKeyring, type TokenKeyring } from './core/tokens.js';
 
 /** Everything an entry point needs from its environment, read once and validated. */

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { createLambdaInvoker } from './adapters/lambda-invoker.js';
 import { createSesMailer } from './adapters/ses-mailer.js';
 import type { Invoker, Timer } from './ports.js';
+import { fullCourse } from './course.js';
 import { createRuntime, jsonLog, systemClock } from './runtime.js';
 import type { ServiceDeps } from './services/deps.js';
 
@@ -31,7 +32,7 @@ export function createDripRuntime(env: Record<string, string | undefined>): Drip
     throw new Error(`invalid drip configuration (${problems.join('; ')})`);
   }
   const config = parsed.data;
-  const base = createRuntime(env, systemClock);
+  const base = createRuntime(env, systemClock, fullCourse);
   const mailer = createSesMailer(new SESClient({}), {
     fallbackQuota: { maxSendRate: config.SES_FALLBACK_SEND_RATE, max24HourSend: config.SES_FALLBACK_DAILY_QUOTA, sentLast24Hours: 0 },
     log: jsonLog,

@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
-import course from '../build/emails.json' with { type: 'json' };
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
 import { createSesMailer } from './adapters/ses-mailer.js';
@@ -14,7 +13,12 @@ import type { ServiceDeps } from './services/deps.js';
  * The shared part of every composition root: config read once, SDK clients
  * built once (endpoints come from AWS_ENDPOINT_URL_* locally), adapters wired.
  */
-export function createRuntime(env: Record<string, string | undefined>, clock: Clock): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck } {
+/** `course` is the compiled emails: the whole course, or only the notices where no lesson is sent (the API). */
+export function createRuntime(
+  env: Record<string, string | undefined>,
+  clock: Clock,
+  course: CompiledCourse,
+): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck } {
   const config = loadConfig(env);
   const dynamo = new DynamoDBClient({});
   const ses = new SESClient({});
@@ -23,7 +27,7 @@ export function createRuntime(env: Record<string, string | undefined>, clock: Cl
     limiter: createDynamoRateLimiter(dynamo, config.tableName),
     mailer: createSesMailer(ses),
     clock,
-    course: course as CompiledCourse,
+    course,
     config,
     allowedOrigins: config.allowedOrigins,
     humanCheck: config.turnstile && createTurnstile(config.turnstile.siteKey, config.turnstile.secret),

@@ -10,7 +10,12 @@ export type Infra = {
 };
 
 // arm64: no native modules in any bundle, and about 20% cheaper per GB-second than x86.
-export const NODE = { runtime: 'nodejs20.x', architecture: 'arm64' } as const;
+// The same esbuild plugins as `npm run bundle`: see infra/esbuild-plugins.mjs.
+export const NODE = {
+  runtime: 'nodejs20.x' as const,
+  architecture: 'arm64' as const,
+  nodejs: { plugins: 'infra/esbuild-plugins.mjs' },
+};
 // Logs are for debugging recent runs, not an archive; a retention bounds their cost.
 export const LOGGING = { retention: '1 month' } as const;
 

@@ -170,6 +170,9 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
   };
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
+  // The API only ever sends these three; a file without the 21 lessons keeps its bundle small.
+  const notices: CompiledCourse = { ...course, lessons: [] };
+  writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
   const all = [course.confirmation, course.alreadyEnrolled, course.complete, ...lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };

@@ -3,7 +3,10 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import sharedPlugins from '../infra/esbuild-plugins.mjs';
+
+const plugins: Plugin[] = sharedPlugins;
 
 /**
  * `npm run bundle`: each Lambda entry point bundled as a deploy would (SST
@@ -47,6 +50,7 @@ export async function bundleFunctions(options: { outDir?: string; externalSdk?: 
         minify: true,
         banner: { js: BANNER },
         external: options.externalSdk ? ['@aws-sdk/*', '@smithy/*'] : [],
+        plugins, // the same as SST's nodejs.plugins (infra/common.ts)
         metafile: true,
         logLevel: 'warning',
       });

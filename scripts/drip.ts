@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { fullCourse } from '../functions/course.js';
 import { createRuntime } from '../functions/runtime.js';
 import { sendDue } from '../functions/services/send-due.js';
 import { appEnv, DYNAMO_PORT, SES_PORT } from './local-env.js';
@@ -19,7 +20,7 @@ Object.assign(process.env, {
   ...appEnv(),
 });
 try {
-  const summary = await sendDue(createRuntime(process.env, { now: () => now }));
+  const summary = await sendDue(createRuntime(process.env, { now: () => now }, fullCourse));
   console.log(JSON.stringify({ now: now.toISOString(), ...summary }));
 } catch (error) {
   const reason = error instanceof Error ? error.message : String(error);

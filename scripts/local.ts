@@ -1,6 +1,7 @@
 import { serve } from '@hono/node-server';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { createApp } from '../functions/http/app.js';
+import { fullCourse } from '../functions/course.js';
 import { createRuntime } from '../functions/runtime.js';
 import { sendDue } from '../functions/services/send-due.js';
 import { appEnv, DATA_DIR, DYNAMO_PORT, parseSpeed, PORT, scaledClock, SES_PORT } from './local-env.js';
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   await createTableIn(engines.dynamoUrl, process.env.TABLE_NAME as string);
 
   const clock = scaledClock(speed);
-  const deps = createRuntime(process.env, clock);
+  const deps = createRuntime(process.env, clock, fullCourse);
   const app = createApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address });
   const server = serve({ fetch: app.fetch, port: PORT, hostname: '127.0.0.1' });
 

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { normalizeEmail } from '../functions/core/subscriber.js';
 import { AppError } from '../functions/errors.js';
+import { fullCourse } from '../functions/course.js';
 import { createRuntime, systemClock } from '../functions/runtime.js';
 import { deleteByAddress, exportByAddress } from '../functions/services/privacy.js';
 import { appEnv, DYNAMO_PORT, SES_PORT } from './local-env.js';
@@ -32,7 +33,7 @@ if (!values.aws) {
 }
 const email = normalizeEmail(address);
 try {
-  const deps = createRuntime(process.env, systemClock);
+  const deps = createRuntime(process.env, systemClock, fullCourse);
   if (command === 'export') {
     console.log(JSON.stringify(await exportByAddress(deps, email), null, 2));
   } else if (!values.yes) {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidTimeZone } from '../core/schedule.js';
 
 /** Control characters (CR/LF among them) never get into a record or an email. */

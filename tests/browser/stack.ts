@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
 import { newTokenKey } from '../../functions/core/tokens.js';
 import { createApp } from '../../functions/http/app.js';
+import { fullCourse } from '../../functions/course.js';
 import { createRuntime } from '../../functions/runtime.js';
 import { engineEnv } from '../../scripts/local-stack.js';
 import { dynamoClient, freshTable, mailboxFor, type MailboxEmail } from '../support/engines.js';
@@ -37,7 +38,7 @@ export async function startApp(start: string) {
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
     TOKEN_KEYS: newTokenKey('browser1'),
   };
-  const deps = createRuntime(env, clock);
+  const deps = createRuntime(env, clock, fullCourse);
   app = createApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address });
 
   return {

@@ -1,0 +1,15 @@
+// esbuild plugins for every Lambda bundle, used by SST (nodejs.plugins) and by
+// `npm run bundle` alike, so what we measure is what we deploy.
+import { fileURLToPath } from 'node:url';
+
+const shim = fileURLToPath(new URL('../scripts/bundle-shims/mime-types.mjs', import.meta.url));
+
+/** mimetext pulls in mime-types (and 137 KB of mime-db) only to check attachment types; we send none. */
+const mimeTypesShim = {
+  name: 'mime-types-shim',
+  setup(build) {
+    build.onResolve({ filter: /^mime-types$/ }, () => ({ path: shim }));
+  },
+};
+
+export default [mimeTypesShim];
