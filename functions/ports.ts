@@ -1,3 +1,4 @@
+import type { Breaker, Counts } from './core/breaker.js';
 import type { Subscriber } from './core/subscriber.js';
 
 /** Tiny interfaces the services depend on; adapters live in ./adapters. */
@@ -78,4 +79,13 @@ export interface Invoker {
 
 export interface Clock {
   now(): Date;
+}
+
+/** Daily send, bounce and complaint counts, and the breaker's state (one item each, in the table). */
+export interface HealthStore {
+  add(day: string, counts: Partial<Counts>): Promise<void>;
+  read(days: string[]): Promise<Counts[]>;
+  breaker(): Promise<Breaker>;
+  /** Conditional on the breaker's version; false when another writer got there first. */
+  saveBreaker(breaker: Breaker, expectedVersion: number): Promise<boolean>;
 }

@@ -3,13 +3,16 @@ import type { DuePage, SubscriberStore } from '../ports.js';
 
 type Walk = { shard: number; cursor?: string };
 
+const SHORT_PAGES_AHEAD = 4;
+
 /**
  * Walks the sparse due index of some shards: oldest first within a shard, one
  * page per shard in turn, so a run that stops at its deadline has served every
- * shard alike instead of starving the last ones. A few pages are fetched ahead
- * while the current one is being sent, so a pass with little due costs a few
- * round trips, not one per shard. At most `lookahead + 1` pages are held: a
- * run streams, however much is due, and reads only what is due.
+ * shard alike instead of starving the last ones. Pages are fetched ahead of
+ * the senders: several at once while pages come back short (a pass over nearly
+ * empty shards costs a few round trips, not one per shard), one when they come
+ * back full (enough to keep the senders busy). Few readers are held at a time,
+ * however many are due: a run streams, and reads only what is due.
  */
 export async function* dueItems(
   store: SubscriberStore,
@@ -17,12 +20,12 @@ export async function* dueItems(
   now: number,
   pageSize: number,
   onRead?: (items: number) => void,
-  lookahead = 4,
 ): AsyncGenerator<Subscriber> {
   const queue: Walk[] = shards.map((shard) => ({ shard }));
   const inFlight: Array<Promise<{ walk: Walk; result: DuePage }>> = [];
+  let ahead = SHORT_PAGES_AHEAD;
   const fill = () => {
-    while (inFlight.length < lookahead) {
+    while (inFlight.length < ahead) {
       const walk = queue.shift();
       if (!walk) return;
       const page = store.queryDue(walk.shard, now, pageSize, walk.cursor).then((result) => ({ walk, result }));
@@ -36,8 +39,10 @@ export async function* dueItems(
     const { walk, result } = await next;
     onRead?.(result.items.length);
     if (result.cursor) queue.push({ shard: walk.shard, cursor: result.cursor });
+    ahead = result.items.length < pageSize ? SHORT_PAGES_AHEAD : 1;
     fill();
-    // Hand items out one by one and let go of each: a page's sent readers are garbage at once.
+    // Hand items out one by one and let go of each: readers already sent are garbage at once,
+    // rather than living on (and being promoted by the GC) until the page is done.
     const items = result.items.reverse();
     for (let item = items.pop(); item; item = items.pop()) yield item;
   }

@@ -24,10 +24,11 @@ export async function measureLocal(due: number) {
     const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
     for (let start = 0; start < due; start += 25) {
       const batch = Array.from({ length: Math.min(25, due - start) }, (_, i) => ({ PutRequest: { Item: { ...reader(start + i, 'due'), version: 1 } } }));
-      await doc.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+      const written = await doc.send(new BatchWriteCommand({ RequestItems: { [table]: batch } }));
+      if (Object.keys(written.UnprocessedItems ?? {}).length > 0) throw new Error('dynalite left items unwritten');
     }
     const started = performance.now();
-    const summary = await sendDue(benchDeps(createDynamoStore(dynamo, table), createSesMailer(ses)), { pageSize: 100 });
+    const summary = await sendDue(benchDeps(createDynamoStore(dynamo, table), createSesMailer(ses)));
     const seconds = (performance.now() - started) / 1000;
     if (summary.sent !== due) throw new Error(`local run sent ${summary.sent} of ${due}`);
     return { sent: summary.sent, seconds, perSecond: summary.sent / seconds };

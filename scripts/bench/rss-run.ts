@@ -38,7 +38,7 @@ const due = Number(process.argv[2]);
 if (!Number.isInteger(due) || due <= 0) throw new Error('usage: rss-run.ts <lessons due>');
 const mailer = sinkMailer();
 const started = performance.now();
-const summary = await sendDue(benchDeps(remoteTable(due), mailer), { pageSize: 25 });
+const summary = await sendDue(benchDeps(remoteTable(due), mailer));
 if (summary.sent !== due) throw new Error(`sent ${summary.sent} of ${due}`);
 // maxRSS is in kilobytes: the process's peak resident memory, whatever the GC did.
 console.log(JSON.stringify({ due, sent: summary.sent, seconds: (performance.now() - started) / 1000, peakRssMb: process.resourceUsage().maxRSS / 1024 }));

@@ -68,13 +68,15 @@ export function checkReaders(result: Result) {
       else fail(email, `${describe(a)} and ${describe(b)} on the same local day`);
     }
 
+    // Nothing after leaving (a lesson already in flight may land in that same instant); nothing while paused.
+    const left = Math.min(...[record?.unsubscribedAt, record?.suppressedAt].map((at) => (at ? Date.parse(at) : Infinity)));
     for (const d of firsts) {
-      lateness.push(d.lateMs ?? 0);
-      if ((d.lateMs ?? 0) < 0) fail(email, `${describe(d)} went out before it was due`);
+      const late = d.lateMs ?? Number.NaN;
+      if (Number.isFinite(late)) lateness.push(late);
+      else if (d.at !== left) fail(email, `${describe(d)} went out with no known due time`);
+      if (late < 0) fail(email, `${describe(d)} went out before it was due`);
     }
 
-    // Nothing after leaving; nothing while paused.
-    const left = Math.min(...[record?.unsubscribedAt, record?.suppressedAt].map((at) => (at ? Date.parse(at) : Infinity)));
     for (const d of mine) if (d.at > left) fail(email, `${describe(d)} after ${record?.status}`);
     for (const pause of actions.filter((a) => a.kind === 'pause')) {
       const resumed = actions.find((a) => a.kind === 'resume' && a.at > pause.at)?.at ?? Infinity;

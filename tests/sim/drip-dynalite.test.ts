@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
-import { dynamoClient, freshTable } from '../support/engines.js';
+import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
+import { activate, newPending } from '../../functions/core/subscriber.js';
+import { systemTimer } from '../../functions/drip-runtime.js';
+import { sendDue } from '../../functions/services/send-due.js';
+import { capturingSesClient, dynamoClient, freshTable } from '../support/engines.js';
+import { compiledCourse, testClock, testConfig } from '../support/fixtures.js';
 import { checkReaders } from './checks.js';
 import { runScenario } from './scenario.js';
 import { FAULTS, LATE_BOUND_MIN } from './bounds.js';
@@ -33,4 +38,26 @@ describe('drip simulation (DynamoDB on dynalite)', () => {
     expect(figures.duplicates).toBeLessThanOrEqual(figures.acceptedUnknown);
     expect(figures.lessons).toBeGreaterThan(250);
   }, 300_000);
+});
+
+describe('SES quota on aws-ses-v2-local', () => {
+  it('GetSendQuota never answers there: the adapter falls back to the configured rate, says so, and the run is paced by it', async () => {
+    const { client } = capturingSesClient();
+    const logs: string[] = [];
+    const fallbackQuota = { maxSendRate: 20, max24HourSend: 1_000, sentLast24Hours: 0 };
+    const mailer = createSesMailer(client, { fallbackQuota, quotaTimeoutMs: 300, log: (event) => logs.push(event) });
+    expect(await mailer.quota?.()).toEqual(fallbackQuota);
+    expect(logs).toEqual(['ses.quota-fallback']);
+
+    const dynamo = dynamoClient();
+    const store = createDynamoStore(dynamo, await freshTable(dynamo));
+    const now = new Date('2027-01-04T08:00:00Z');
+    const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'test', formVersion: '1' };
+    for (const email of ['quota.a@example.com', 'quota.b@example.com']) {
+      await store.put(activate(newPending({ email, timezone: 'UTC', sendHour: 8, consent }, 'o', now, 0), now), null);
+    }
+    const deps = { store, mailer, clock: testClock(now), course: compiledCourse, config: testConfig };
+    expect(await sendDue(deps, { timer: systemTimer })).toMatchObject({ sent: 2, ratePerSecond: 20 });
+    expect(logs).toEqual(['ses.quota-fallback', 'ses.quota-fallback']);
+  });
 });

@@ -6,16 +6,22 @@ import { runScenario } from './scenario.js';
 
 /**
  * The drip under faults, at scale: 1,000 readers in 16 time zones over 35
- * simulated days (a DST switch in March and in April on both hemispheres),
- * three overlapping runners every 5 to 15 minutes, the real sendDue and the
- * real reader services over the in-memory store.
+ * simulated days (DST switches in March and April, north and south), three
+ * overlapping runners every 5 to 15 minutes, the real sendDue and the real
+ * reader services over the in-memory store. checks.ts holds every reader's
+ * mailbox to DESIGN.md: lessons 1..21 in order (from 1 again after a
+ * restart), 8 hours apart, one per local day (exemptions counted), none
+ * while paused or after leaving (a lesson already handed to SES in the very
+ * instant a reader leaves is counted, not failed), every change a reader made
+ * kept, and duplicates only where SES accepted a send the runner never
+ * learned of. SIM_SEED and SIM_READERS replay other runs.
  */
 describe('drip simulation (memory store)', () => {
   it('1,000 readers, 35 days, 20% SES failures, conflicts and crashes: one lesson a day, in order, on time', async () => {
     const result = await runScenario({
       readers: Number(process.env.SIM_READERS ?? 1_000),
       days: 35,
-      seed: 20_270_308,
+      seed: Number(process.env.SIM_SEED ?? 20_270_308),
       start: '2027-03-08T00:00:00Z',
       store: createMemoryStore(),
       rates: FAULTS,
@@ -29,12 +35,12 @@ describe('drip simulation (memory store)', () => {
     expect(figures.latenessMinutes.max).toBeLessThanOrEqual(LATE_BOUND_MIN);
     expect(figures.duplicates).toBeLessThanOrEqual(figures.acceptedUnknown);
     // The faults really happened, at about the rates asked for.
-    const sesCalls = figures.deliveries + figures.faults.throttle! + figures.faults.serverError! + figures.faults.timeoutBefore!;
-    const sesFailures = figures.faults.throttle! + figures.faults.serverError! + figures.faults.timeoutBefore! + figures.faults.timeoutAfter!;
-    expect(sesFailures / sesCalls).toBeGreaterThan(0.17);
-    expect(figures.faults.crashAfterClaim).toBeGreaterThan(50);
-    expect(figures.faults.crashAfterSend).toBeGreaterThan(50);
-    expect(figures.faults.conflict).toBeGreaterThan(1_000);
+    const faults = (kind: string) => figures.faults[kind] ?? 0;
+    const refused = faults('throttle') + faults('serverError') + faults('timeoutBefore');
+    expect((refused + faults('timeoutAfter')) / (figures.deliveries + refused)).toBeGreaterThan(0.17);
+    expect(faults('crashAfterClaim')).toBeGreaterThan(0.05 * figures.readers);
+    expect(faults('crashAfterSend')).toBeGreaterThan(0.05 * figures.readers);
+    expect(faults('conflict')).toBeGreaterThan(figures.readers);
     expect(figures.completed).toBeGreaterThan(0.7 * figures.readers);
   }, 120_000);
 });

@@ -56,13 +56,18 @@ export function observeSchedule(store: SubscriberStore) {
   };
   return {
     store: watched,
-    /** The lesson a claim holds for this address right now, and when it was due. */
-    lessonInFlight(email: string): Scheduled | undefined {
+    /**
+     * Which lesson a mail to this address can be, and when it was due: the one
+     * its claim holds. A reader who left while their lesson was in flight has no
+     * claim any more; that mail is still theirs (and checked as such).
+     */
+    lessonInFlight(email: string, day: number): Scheduled | undefined {
       const sub = latest.get(email);
-      const due = scheduled.get(email);
-      if (!sub?.claim) return undefined;
+      const left = sub?.status === 'unsubscribed' || sub?.status === 'suppressed';
+      if (!sub || (sub.claim ? sub.claim.day !== day : !left)) return undefined;
       const epoch = epochOf(sub);
-      return { epoch, day: sub.claim.day, due: due && due.epoch === epoch && due.day === sub.claim.day ? due.due : Number.NaN };
+      const due = scheduled.get(email);
+      return { epoch, day, due: due && due.epoch === epoch && due.day === day ? due.due : Number.NaN };
     },
   };
 }
@@ -77,8 +82,8 @@ export function createMailbox(course: CompiledCourse, clock: Clock, ledger: Ledg
     accept(to, raw) {
       const encoded = /^Subject: =\?utf-8\?B\?([^?]+)\?=/m.exec(raw)?.[1] ?? '';
       const day = dayOfSubject.get(Buffer.from(encoded, 'base64').toString('utf8'));
-      const lesson = schedule.lessonInFlight(to);
-      if (!day || !lesson || lesson.day !== day) throw new Error(`mail to ${to} is not the lesson its claim holds`);
+      const lesson = day ? schedule.lessonInFlight(to, day) : undefined;
+      if (!day || !lesson) throw new Error(`mail to ${to} is not the lesson its claim holds`);
       const at = clock.now().getTime();
       const key = `${to} ${lesson.epoch} ${day}`;
       const first = !delivered.has(key);

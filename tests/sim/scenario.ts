@@ -65,7 +65,7 @@ export async function runScenario(options: ScenarioOptions) {
   const pass = async (runner: (typeof runners)[number]) => {
     runner.begin();
     try {
-      const summary: DripSummary = await sendDue({ ...base, store: runner.store, mailer: runner.mailer }, { timer, pageSize: 25 });
+      const summary: DripSummary = await sendDue({ ...base, store: runner.store, mailer: runner.mailer }, { timer });
       totals.claimed += summary.claimed;
       totals.sent += summary.sent;
       totals.failed += summary.failed;

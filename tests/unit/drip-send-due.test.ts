@@ -75,9 +75,12 @@ describe('sendDue pacing', () => {
     expect(probe?.log.maxInFlight).toBe(10);
   });
 
-  it('stops at what is left of the 24-hour quota', async () => {
-    const env = await withDue(10, (timer) => slowMailer(timer, 10, { maxSendRate: 10, max24HourSend: 100, sentLast24Hours: 97 }).mailer);
-    expect(await sendDue(env.deps, { timer: env.timer })).toMatchObject({ sent: 3, stoppedEarly: true });
+  it('stops at what is left of the 24-hour quota, however many senders run at once', async () => {
+    let probe: ReturnType<typeof slowMailer> | undefined;
+    const dailyQuota = { maxSendRate: 10, max24HourSend: 100, sentLast24Hours: 97 };
+    const env = await withDue(20, (timer) => (probe = slowMailer(timer, 500, dailyQuota)).mailer);
+    expect(await sendDue(env.deps, { timer: env.timer })).toMatchObject({ claimed: 3, sent: 3, stoppedEarly: true });
+    expect(probe?.log.starts).toHaveLength(3);
   });
 });
 

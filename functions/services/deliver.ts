@@ -1,0 +1,129 @@
+import { randomUUID } from 'node:crypto';
+import type { CompiledLesson } from '../core/message.js';
+import { claimLesson, isClaimable, recordFailure, recordSend, type Subscriber } from '../core/subscriber.js';
+import type { TokenBucket } from '../core/token-bucket.js';
+import { MailerError, type Timer } from '../ports.js';
+import { maskEmail, type ServiceDeps } from './deps.js';
+import { sendTemplate } from './notify.js';
+import type { DripSummary } from './send-due.js';
+
+const THROTTLE_BACKOFF_MS = 1_000;
+const SETTLE_TRIES = 10;
+
+/** What the concurrent senders of one drip pass share (see send-due.ts). */
+export type Run = {
+  deps: ServiceDeps;
+  summary: DripSummary;
+  leaseMs: number;
+  throttleRetries: number;
+  sendsLeft: number;
+  timer?: Timer;
+  bucket?: TokenBucket;
+  nearDeadline: () => boolean;
+  stop: boolean;
+};
+
+/** Claims no more in this run; what is left stays due for the next. */
+export function halt(run: Run): void {
+  run.summary.stoppedEarly = true;
+  run.stop = true;
+}
+
+/** Waits for this run's next send slot (no wait when unpaced). */
+async function pace(run: Run): Promise<void> {
+  if (!run.bucket || !run.timer) return;
+  const wait = run.bucket.reserve(run.timer.nowMs());
+  if (wait > 0) await run.timer.sleep(wait);
+}
+
+/**
+ * One due lesson: book a send out of the quota, wait for a send slot, claim
+ * it with a conditional write, send it, then settle the reader's record with
+ * a second conditional write (advance, or back off, or suppress).
+ */
+export async function deliver(run: Run, item: Subscriber): Promise<void> {
+  const { deps, summary } = run;
+  if (!isClaimable(item, deps.clock.now())) {
+    summary.skipped++;
+    return;
+  }
+  // A send is booked out of the daily quota before any wait, so concurrent
+  // senders never overshoot it, and handed back if it does not happen.
+  if (run.sendsLeft <= 0) {
+    summary.stoppedEarly = true;
+    return;
+  }
+  run.sendsLeft--;
+  // The slot comes before the claim, so no claim sits waiting in the queue;
+  // the wait may have taken us to the deadline.
+  await pace(run);
+  if (run.stop || run.nearDeadline()) {
+    run.sendsLeft++;
+    return halt(run);
+  }
+  const now = deps.clock.now();
+  const claimed = await deps.store.put(claimLesson(item, randomUUID(), now, run.leaseMs), item.version);
+  // Another runner claimed it first, or the index was stale: theirs to send.
+  if (!claimed?.claim) {
+    run.sendsLeft++;
+    summary.skipped++;
+    return;
+  }
+  summary.claimed++;
+  const { id: claimId, day } = claimed.claim;
+  const lesson = deps.course.lessons[day - 1];
+  if (!lesson) throw new Error(`course has no lesson for day ${day}`);
+  const outcome = await sendWithRetries(run, claimed, lesson);
+  if (!(outcome instanceof MailerError)) {
+    const send = { day, at: deps.clock.now().toISOString(), messageId: outcome.messageId };
+    await settle(deps, claimed, (fresh) => recordSend(fresh, send, claimId));
+    summary.sent++;
+    return;
+  }
+  summary.failed++;
+  deps.log?.('drip.send-failed', { email: maskEmail(claimed.email), day, kind: outcome.kind, error: outcome.message });
+  await settle(deps, claimed, (fresh) => recordFailure(fresh, deps.clock.now(), outcome.kind, claimId));
+  if (outcome.kind === 'throttled') {
+    // SES is still saying "slow down" after our back-off: leave the rest due for the next run.
+    summary.throttled = true;
+    halt(run);
+  }
+}
+
+/**
+ * Sends, retrying a throttled send in this run: the whole run holds off
+ * (1 s, 2 s, 4 s...) so every concurrent sender slows down, not just this one.
+ * Returns the MailerError that ended the tries.
+ */
+async function sendWithRetries(run: Run, claimed: Subscriber, lesson: CompiledLesson) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await sendTemplate(run.deps, claimed, lesson, run.deps.clock.now());
+    } catch (error) {
+      if (!(error instanceof MailerError)) throw error;
+      if (error.kind !== 'throttled' || !run.bucket || !run.timer || attempt >= run.throttleRetries) return error;
+      run.bucket.holdOff(run.timer.nowMs(), THROTTLE_BACKOFF_MS * 2 ** attempt);
+      await pace(run);
+      if (run.nearDeadline()) return error;
+    }
+  }
+}
+
+/**
+ * Applies a send's result to the freshest record: a reader may have
+ * unsubscribed while their lesson was in flight, and that must not be
+ * overwritten. Conflicts are retried (a reader's change, or DynamoDB's);
+ * giving up leaves the claim to expire, as a crash would.
+ */
+async function settle(deps: ServiceDeps, claimed: Subscriber, apply: (fresh: Subscriber) => Subscriber): Promise<void> {
+  let current: Subscriber | undefined = claimed;
+  for (let i = 0; i < SETTLE_TRIES; i++) {
+    current ??= await deps.store.get(claimed.email);
+    if (!current) return; // erased meanwhile (the reader asked to be forgotten)
+    const next = apply(current);
+    if (next === current) return;
+    if (await deps.store.put(next, current.version)) return;
+    current = undefined;
+  }
+  throw new Error(`drip: could not record the result for ${maskEmail(claimed.email)} after ${SETTLE_TRIES} tries`);
+}

@@ -1,2 +1,0 @@
-import { measureLocal } from './local.js';
-console.log(await measureLocal(500));
