@@ -1,10 +1,12 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SESClient } from '@aws-sdk/client-ses';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createLambdaInvoker } from './adapters/lambda-invoker.js';
 import { createSesMailer } from './adapters/ses-mailer.js';
-import type { Invoker, Timer } from './ports.js';
+import type { HealthStore, Invoker, Timer } from './ports.js';
 import { fullCourse } from './course.js';
 import { createRuntime, jsonLog, systemClock } from './runtime.js';
 import type { ServiceDeps } from './services/deps.js';
@@ -22,7 +24,7 @@ const schema = z.object({
   DRIP_WORKER_FUNCTION: z.string().min(1).optional(),
 });
 
-export type DripRuntime = { deps: ServiceDeps; timer: Timer; workerRate: number; invoker?: Invoker };
+export type DripRuntime = { deps: ServiceDeps; timer: Timer; workerRate: number; invoker?: Invoker; health: HealthStore };
 
 /** The composition root shared by the drip cron and its fan-out workers. */
 export function createDripRuntime(env: Record<string, string | undefined>): DripRuntime {
@@ -39,6 +41,7 @@ export function createDripRuntime(env: Record<string, string | undefined>): Drip
   });
   return {
     deps: { ...base, mailer },
+    health: createDynamoHealthStore(new DynamoDBClient({}), env.TABLE_NAME ?? ''),
     timer: systemTimer,
     workerRate: config.DRIP_WORKER_RATE,
     invoker: config.DRIP_WORKER_FUNCTION

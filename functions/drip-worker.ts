@@ -1,8 +1,9 @@
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DUE_SHARDS } from './core/subscriber.js';
 import { createDripRuntime } from './drip-runtime.js';
 import { jsonLog } from './runtime.js';
+import { recordSends } from './services/breaker.js';
 import { runDripJob } from './services/fan-out.js';
 
 const runtime = createDripRuntime(process.env);
@@ -25,6 +26,7 @@ export async function handler(event: unknown, context?: Pick<Context, 'getRemain
     timer: runtime.timer,
     timeLeftMs: () => Math.min(job.deadline - Date.now(), (context?.getRemainingTimeInMillis() ?? Infinity) - RESERVE_MS),
   });
+  await recordSends({ health: runtime.health, clock: runtime.deps.clock }, summary.sent);
   jsonLog('drip.worker', { shards: job.shards, ...summary });
   return summary;
 }

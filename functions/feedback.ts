@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createSnsVerifier, fetchText } from './adapters/sns-verifier.js';
 import { isTopicArn } from './core/sns-message.js';
@@ -30,8 +31,10 @@ if (!config.success) {
   throw new Error(`invalid configuration (${problems.join('; ')})`);
 }
 
+const dynamo = new DynamoDBClient({});
 const deps: FeedbackDeps = {
-  store: createDynamoStore(new DynamoDBClient({}), config.data.TABLE_NAME),
+  store: createDynamoStore(dynamo, config.data.TABLE_NAME),
+  health: createDynamoHealthStore(dynamo, config.data.TABLE_NAME),
   clock: { now: () => new Date() },
   log: (event, fields) => console.log(JSON.stringify({ event, ...fields })),
   sns: createSnsVerifier(fetchText),

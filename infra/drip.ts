@@ -11,7 +11,7 @@ export function createDrip(infra: Infra, baseUrl: $util.Input<string>) {
   const { table, email, secrets } = infra;
   const can = grants(infra);
   const deadLetters = deadLetterQueue('DripDeadLetters');
-  const readWrite = can.table(['GetItem', 'PutItem', 'Query'], [table.arn, $interpolate`${table.arn}/index/${DUE_INDEX}`]);
+  const readWrite = can.table(['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'Query'], [table.arn, $interpolate`${table.arn}/index/${DUE_INDEX}`]);
   const environment = { ...mailEnvironment(infra), BASE_URL: baseUrl };
   const common: Omit<sst.aws.FunctionArgs, 'handler'> = {
     ...NODE,

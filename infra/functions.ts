@@ -66,7 +66,8 @@ export function createFunctions(infra: Infra) {
       eventInvokeConfig: { destinationConfig: { onFailure: { destination: feedbackDeadLetters.arn } } },
     },
     link: [table],
-    permissions: [can.table(['GetItem', 'PutItem']), can.queue(feedbackDeadLetters)],
+    // UpdateItem: the breaker's daily bounce and complaint counters.
+    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem']), can.queue(feedbackDeadLetters)],
     environment: { TABLE_NAME: table.name, FEEDBACK_TOPIC_ARN: topic.arn },
     logging: LOGGING,
   });

@@ -2,6 +2,8 @@ import type { SnsGateway } from '../adapters/sns-verifier.js';
 import { parseSesFeedback, type SesFeedback } from '../core/ses-feedback.js';
 import { parseSnsMessage } from '../core/sns-message.js';
 import { recordTransientBounce, suppressForFeedback, type Subscriber } from '../core/subscriber.js';
+import type { HealthStore } from '../ports.js';
+import { recordFeedback } from './breaker.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { retryOnConflict } from './links.js';
 
@@ -9,6 +11,8 @@ export type FeedbackDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'> & {
   sns: SnsGateway;
   /** The topic(s) our SES configuration set publishes to; a validly signed message from any other topic is refused. */
   topicArns: readonly string[];
+  /** Counts for the drip's circuit breaker; only first-time changes count, so redelivery adds nothing. */
+  health?: HealthStore;
 };
 
 export type RecipientOutcome = 'suppressed' | 'soft-bounce' | 'unchanged' | 'unknown';
@@ -52,6 +56,12 @@ export async function handleFeedback(deps: FeedbackDeps, input: unknown): Promis
   for (const email of feedback.recipients) {
     const outcome = await apply(deps, email, change);
     recipients.push({ email: maskEmail(email), outcome });
+  }
+  const counted = recipients.filter((r) => r.outcome === 'suppressed' || r.outcome === 'soft-bounce').length;
+  // SES's bounce rate counts hard bounces: a transient one (mailbox full) says nothing about the list.
+  const hard = feedback.kind === 'complaint' || feedback.bounceType === 'Permanent';
+  if (deps.health && counted > 0 && hard) {
+    await recordFeedback({ health: deps.health, clock: deps.clock }, feedback.kind === 'bounce' ? 'bounces' : 'complaints', counted);
   }
   deps.log?.('feedback.applied', {
     kind: feedback.kind,

@@ -103,6 +103,8 @@ describe('sst.config.ts, stage prod', () => {
     expect(grants(cronFunction())).toEqual({
       'dynamodb:GetItem': index,
       'dynamodb:PutItem': index,
+      'dynamodb:UpdateItem': index, // the circuit breaker's send counters
+      'dynamodb:BatchGetItem': index, // the breaker reads a week of counters
       'dynamodb:Query': index,
       'ses:SendRawEmail': mail,
       'ses:GetSendQuota': ['*'],
@@ -113,6 +115,7 @@ describe('sst.config.ts, stage prod', () => {
     expect(grants(fn('Feedback'))).toEqual({
       'dynamodb:GetItem': [table],
       'dynamodb:PutItem': [table],
+      'dynamodb:UpdateItem': [table],
       'sqs:SendMessage': ['<FeedbackDeadLetters.arn>'],
     });
   });

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { createDynamoHealthStore } from '../../functions/adapters/health-stores.js';
+import { activate } from '../../functions/core/subscriber.js';
 import { dynamoClient, freshTable, mailboxFor } from '../support/engines.js';
 
 /**
@@ -55,5 +57,18 @@ describe('functions/drip.ts handler', () => {
     const { handler } = await import('../../functions/drip.js');
     const summary = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' }, { getRemainingTimeInMillis: () => 60_000 });
     expect(summary).toMatchObject({ claimed: 0, sent: 0, failed: 0, stoppedEarly: false });
+  });
+
+  it('sends nothing while the circuit breaker is open, and says why', async () => {
+    const health = createDynamoHealthStore(dynamoClient(), tableName);
+    const store = createDynamoStore(dynamoClient(), tableName);
+    const pending = await store.get('lambda.reader@example.com');
+    if (!pending) throw new Error('the form test should have stored a reader');
+    await store.put(activate(pending, new Date()), pending.version);
+    await health.saveBreaker({ state: 'open', reason: 'bounce rate 7.00% (70 of 1000 recent sends) is over 5.00%', version: 0 }, 0);
+    const { handler } = await import('../../functions/drip.js');
+    const summary = await handler({}, { getRemainingTimeInMillis: () => 60_000 });
+    expect(summary).toMatchObject({ mode: 'paused', paused: true, sent: 0, reason: expect.stringContaining('bounce rate') });
+    expect((await store.get('lambda.reader@example.com'))?.sends).toEqual([]);
   });
 });

@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { parseArgs } from 'node:util';
+import { createDynamoHealthStore } from '../functions/adapters/health-stores.js';
+import { jsonLog, systemClock } from '../functions/runtime.js';
+import { checkBreaker, recentCounts, resumeSending } from '../functions/services/breaker.js';
+import { appEnv, DYNAMO_PORT } from './local-env.js';
+
+const USAGE = `usage: npm run breaker -- status | resume [--aws]
+The drip's circuit breaker opens by itself when bounces pass 5% or complaints 0.1% of recent sends,
+and stays open until you resume it here, once you have found and fixed the cause.
+Runs against the local stack by default; --aws uses your AWS credentials and TABLE_NAME.`;
+
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { aws: { type: 'boolean', default: false } } });
+const [command] = positionals;
+if (command !== 'status' && command !== 'resume') {
+  console.error(USAGE);
+  process.exit(2);
+}
+if (!values.aws) {
+  Object.assign(process.env, {
+    AWS_REGION: process.env.AWS_REGION || 'us-east-1',
+    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID || 'local',
+    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY || 'local',
+    AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${DYNAMO_PORT}`,
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: appEnv().TABLE_NAME,
+  });
+}
+if (!process.env.TABLE_NAME) {
+  console.error('TABLE_NAME is not set: name the deployed table (see the SST outputs).');
+  process.exit(2);
+}
+const deps = { health: createDynamoHealthStore(new DynamoDBClient({}), process.env.TABLE_NAME), clock: systemClock, log: jsonLog };
+try {
+  if (command === 'resume') await resumeSending(deps);
+  const breaker = await deps.health.breaker();
+  const check = breaker.state === 'open' ? { open: true } : await checkBreaker(deps);
+  console.log(JSON.stringify({ state: check.open ? 'open' : 'closed', reason: breaker.reason, openedAt: breaker.openedAt, resumedAt: breaker.resumedAt, recent: await recentCounts(deps, breaker) }));
+} catch (error) {
+  console.error(`breaker ${command} failed: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
