@@ -1,7 +1,7 @@
 /// <reference path="./.sst/platform/config.d.ts" />
 
 /**
- * The AWS stack, deployed with `npx sst deploy --stage prod` (docs/DEPLOY.md):
+ * The AWS stack, deployed with `npx sst deploy --stage prod` (README.md, "Deploy"):
  *   infra/storage.ts    the subscriber table, its sparse due index, TTL, PITR
  *   infra/email.ts      the SES domain identity (DKIM, DMARC, MAIL FROM) and its feedback topic
  *   infra/functions.ts  the API on a Function URL (or a custom domain) and the feedback function
