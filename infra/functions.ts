@@ -25,7 +25,7 @@ export function createFunctions(infra: Infra) {
     ...NODE,
     handler: 'functions/api.handler',
     // A person waits on every request. CPU share grows with memory, and 1 GB roughly halves a
-    // cold start against 512 MB, for cents at this traffic (docs/DEPLOY.md, costs).
+    // cold start against 512 MB, for cents at this traffic (README.md, "What a month costs").
     memory: '1024 MB',
     // A request is a DynamoDB read, a conditional write and at most one SES call (~0.3 s);
     // 10 s bounds a stuck dependency well before a reader gives up.
