@@ -3,6 +3,7 @@ import { measureLocal } from './bench/local.js';
 import { measureDueReads, measurePipeline } from './bench/pipeline.js';
 import { measureRender } from './bench/render.js';
 import { measureRss } from './bench/rss.js';
+import { bundleFunctions, measureColdImport } from './bundle.js';
 
 /**
  * `npm run bench` (a benchmark, not a test): what one email costs us, how fast
@@ -27,6 +28,11 @@ progress('due reads: 1,000 due among 10,000 and among 100,000');
 const [readsSmallList, readsLargeList] = [await measureDueReads(10_000, 1_000), await measureDueReads(100_000, 1_000)];
 progress('memory: peak RSS of runs with 1,000 and 20,000 due (fresh processes)');
 const rss = await measureRss(1_000, 20_000);
+progress('bundles: sizes, and a cold import of the API bundle against a bare node (fresh processes)');
+const bundles = await bundleFunctions();
+const apiBundle = bundles.find((bundle) => bundle.name === 'api');
+if (!apiBundle) throw new Error('no API bundle was built');
+const cold = measureColdImport(apiBundle.file);
 
 const result = {
   render_speedup: round(render.speedup, 1),
@@ -34,7 +40,11 @@ const result = {
   local_emails_per_s: round(local.perSecond, 0),
   due_read_ratio: round(readsLargeList / readsSmallList, 3),
   rss_ratio: round(rss.ratio, 3),
+  api_bundle_bytes: apiBundle.bytes,
+  api_cold_import_ratio: cold.ratio,
   details: {
+    bundle_bytes: Object.fromEntries(bundles.map((bundle) => [bundle.name, bundle.bytes])),
+    cold_import_ms: { bare_node: cold.bareNodeMs, api_bundle: cold.coldImportMs },
     mjml_ms_per_email: round(render.mjmlMs, 3),
     mjml_first_compile_ms: round(render.firstCompileMs, 1),
     fill_and_mime_us_per_email: round(render.oursMs * 1000, 1),
@@ -55,6 +65,8 @@ if (values.json) {
     ['local_emails_per_s', result.local_emails_per_s, '(figure)', undefined],
     ['due_read_ratio', result.due_read_ratio, '<= 1.1', result.due_read_ratio <= 1.1],
     ['rss_ratio', result.rss_ratio, '<= 1.3', result.rss_ratio <= 1.3],
+    ['api_bundle_bytes', result.api_bundle_bytes, '<= 409600', result.api_bundle_bytes <= 409_600],
+    ['api_cold_import_ratio', result.api_cold_import_ratio, '<= 2', result.api_cold_import_ratio <= 2],
   ];
   console.log(`\n${'metric'.padEnd(24)}${'value'.padStart(10)}  ${'target'.padEnd(10)}result`);
   for (const [name, value, target, pass] of rows) {
@@ -65,7 +77,8 @@ if (values.json) {
 mjml at send time ${d.mjml_ms_per_email} ms/email (first compile ${d.mjml_first_compile_ms} ms); fill + MIME ${d.fill_and_mime_us_per_email} us/email
 pipeline ${d.pipeline.sent} emails in ${d.pipeline.seconds} s (3 passes: ${d.pipeline.range_per_s.join(' to ')}/s); local ${d.local.sent} in ${d.local.seconds} s
 items read: ${d.due_reads.among_10000} (1,000 due of 10,000), ${d.due_reads.among_100000} (1,000 due of 100,000)
-peak RSS: ${d.peak_rss_mb.due_1000} MB (1,000 due), ${d.peak_rss_mb.due_20000} MB (20,000 due); node ${d.node}`);
+peak RSS: ${d.peak_rss_mb.due_1000} MB (1,000 due), ${d.peak_rss_mb.due_20000} MB (20,000 due); node ${d.node}
+cold import: bare node ${d.cold_import_ms.bare_node} ms, API bundle ${d.cold_import_ms.api_bundle} ms; bundles ${JSON.stringify(d.bundle_bytes)}`);
 }
 
 function round(value: number, digits: number): number {
