@@ -1,5 +1,4 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SESClient } from '@aws-sdk/client-ses';
+import { lazyDynamoClient, lazySesClient } from './adapters/aws-sdk.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
 import { createSesMailer } from './adapters/ses-mailer.js';
@@ -11,17 +10,19 @@ import type { ServiceDeps } from './services/deps.js';
 
 /**
  * The shared part of every composition root: config read once, SDK clients
- * built once (endpoints come from AWS_ENDPOINT_URL_* locally), adapters wired.
+ * built once, on first use (endpoints come from AWS_ENDPOINT_URL_* locally),
+ * adapters wired. `course` is the compiled emails: the whole course, or only
+ * the notices where no lesson is sent (the API).
  */
-/** `course` is the compiled emails: the whole course, or only the notices where no lesson is sent (the API). */
 export function createRuntime(
   env: Record<string, string | undefined>,
   clock: Clock,
   course: CompiledCourse,
 ): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck } {
   const config = loadConfig(env);
-  const dynamo = new DynamoDBClient({});
-  const ses = new SESClient({});
+  // One client of each, shared by the adapters; built when a request first needs it.
+  const dynamo = lazyDynamoClient();
+  const ses = lazySesClient();
   return {
     store: createDynamoStore(dynamo, config.tableName),
     limiter: createDynamoRateLimiter(dynamo, config.tableName),

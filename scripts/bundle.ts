@@ -7,13 +7,17 @@ import { build, type Metafile, type Plugin } from 'esbuild';
 import sharedPlugins from '../infra/esbuild-plugins.mjs';
 
 const plugins: Plugin[] = sharedPlugins;
+/** Same list as SST's nodejs.esbuild.external (infra/common.ts). */
+export const SDK_EXTERNAL = ['@aws-sdk/*'] as const;
 
 /**
  * `npm run bundle`: each Lambda entry point bundled as a deploy would (SST
  * runs esbuild with these settings): Node 20, ESM, minified, everything
  * bundled, with the createRequire banner that CommonJS dependencies need
  * inside an ES module. Prints `{ "<name>": bytes, ... }`.
- *   --external-sdk  leave @aws-sdk/* out, as if relying on the SDK the Lambda runtime ships (comparison only)
+ * The AWS SDK v3 is left out, as deployed: the Node 20 Lambda runtime ships it and resolves it
+ * for ES modules too (NODE_PATH), and our adapters load it on first use (functions/adapters/aws-sdk.ts).
+ *   --bundle-sdk    bundle the SDK in too, for comparison
  *   --measure       also time a cold import of the API bundle against a bare `node -e ''`
  */
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -32,7 +36,7 @@ export function entryPoints(): string[] {
 
 export type BundleResult = { name: string; file: string; bytes: number; inputs: string[] };
 
-export async function bundleFunctions(options: { outDir?: string; externalSdk?: boolean } = {}): Promise<BundleResult[]> {
+export async function bundleFunctions(options: { outDir?: string; bundleSdk?: boolean } = {}): Promise<BundleResult[]> {
   const outDir = options.outDir ?? DIST;
   mkdirSync(outDir, { recursive: true });
   return Promise.all(
@@ -49,7 +53,7 @@ export async function bundleFunctions(options: { outDir?: string; externalSdk?: 
         format: 'esm',
         minify: true,
         banner: { js: BANNER },
-        external: options.externalSdk ? ['@aws-sdk/*', '@smithy/*'] : [],
+        external: options.bundleSdk ? [] : [...SDK_EXTERNAL],
         plugins, // the same as SST's nodejs.plugins (infra/common.ts)
         metafile: true,
         logLevel: 'warning',
@@ -84,10 +88,10 @@ export function measureColdImport(file: string, runs = 15): { bareNodeMs: number
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const { values } = parseArgs({ options: { 'external-sdk': { type: 'boolean' }, measure: { type: 'boolean' } } });
+  const { values } = parseArgs({ options: { 'bundle-sdk': { type: 'boolean' }, measure: { type: 'boolean' } } });
   const results = await bundleFunctions({
-    externalSdk: values['external-sdk'],
-    outDir: values['external-sdk'] ? join(ROOT, 'dist', 'functions-external-sdk') : DIST,
+    bundleSdk: values['bundle-sdk'],
+    outDir: values['bundle-sdk'] ? join(ROOT, 'dist', 'functions-with-sdk') : DIST,
   });
   console.log(JSON.stringify(Object.fromEntries(results.map(({ name, bytes }) => [name, bytes]))));
   const api = results.find((result) => result.name === 'api');

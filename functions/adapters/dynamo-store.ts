@@ -1,13 +1,8 @@
-import {
-  ConditionalCheckFailedException,
-  CreateTableCommand,
-  DescribeTableCommand,
-  ResourceNotFoundException,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../core/subscriber.js';
 import type { DuePage, SubscriberStore } from '../ports.js';
+import { clientFrom, documentSdk, dynamodbSdk, isConditionFailure, type ClientSource } from './aws-sdk.js';
 
 export const DUE_INDEX = 'due-index';
 
@@ -16,17 +11,19 @@ export const DUE_INDEX = 'due-index';
  * conditional put on `version`, so there are no transactions anywhere.
  * The due index is sparse: only records with `dueShard` and `due` appear.
  */
-export function createDynamoStore(client: DynamoDBClient, tableName: string): SubscriberStore {
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+export function createDynamoStore(client: ClientSource<DynamoDBClient>, tableName: string): SubscriberStore {
+  const doc = documentClient(client);
   return {
     async get(email) {
-      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { email }, ConsistentRead: true }));
+      const { GetCommand } = await documentSdk();
+      const result = await (await doc()).send(new GetCommand({ TableName: tableName, Key: { email }, ConsistentRead: true }));
       return result.Item as Subscriber | undefined;
     },
     async put(subscriber, expectedVersion) {
       const item = { ...subscriber, version: (expectedVersion ?? 0) + 1 };
+      const { PutCommand } = await documentSdk();
       try {
-        await doc.send(
+        await (await doc()).send(
           new PutCommand({
             TableName: tableName,
             Item: item,
@@ -37,15 +34,17 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Su
         );
         return JSON.parse(JSON.stringify(item)) as Subscriber;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return undefined;
+        if (isConditionFailure(error)) return undefined;
         throw error;
       }
     },
     async delete(email) {
-      await doc.send(new DeleteCommand({ TableName: tableName, Key: { email } }));
+      const { DeleteCommand } = await documentSdk();
+      await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email } }));
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
-      const result = await doc.send(
+      const { QueryCommand } = await documentSdk();
+      const result = await (await doc()).send(
         new QueryCommand({
           TableName: tableName,
           IndexName: DUE_INDEX,
@@ -64,12 +63,19 @@ export function createDynamoStore(client: DynamoDBClient, tableName: string): Su
 }
 
 /** The table as production defines it (sst.config.ts); used by the local stack and tests. */
+/** The document client over a direct or lazily built client, undefined attributes dropped (the index stays sparse). */
+export function documentClient(client: ClientSource<DynamoDBClient>): () => Promise<DynamoDBDocumentClient> {
+  const raw = clientFrom(client);
+  return clientFrom(async () => (await documentSdk()).DynamoDBDocumentClient.from(await raw(), { marshallOptions: { removeUndefinedValues: true } }));
+}
+
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
+  const { CreateTableCommand, DescribeTableCommand } = await dynamodbSdk();
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
     return;
   } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) throw error;
+    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
   }
   await client.send(
     new CreateTableCommand({

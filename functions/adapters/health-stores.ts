@@ -1,7 +1,8 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ZERO, type Breaker, type Counts } from '../core/breaker.js';
 import type { HealthStore } from '../ports.js';
+import { documentSdk, isConditionFailure, type ClientSource } from './aws-sdk.js';
+import { documentClient } from './dynamo-store.js';
 
 const CLOSED: Breaker = { state: 'closed', version: 0 };
 const dayKey = (day: string) => `#health#${day}`;
@@ -12,13 +13,14 @@ const TTL_DAYS = 30;
  * Health items share the subscriber table (keys without an @, never in the
  * due index): one atomic ADD per update, TTL after a month.
  */
-export function createDynamoHealthStore(client: DynamoDBClient, tableName: string): HealthStore {
-  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+export function createDynamoHealthStore(client: ClientSource<DynamoDBClient>, tableName: string): HealthStore {
+  const doc = documentClient(client);
   return {
     async add(day, counts) {
       const entries = Object.entries(counts).filter(([, n]) => n);
       if (entries.length === 0) return;
-      await doc.send(
+      const { UpdateCommand } = await documentSdk();
+      await (await doc()).send(
         new UpdateCommand({
           TableName: tableName,
           Key: { email: dayKey(day) },
@@ -32,7 +34,8 @@ export function createDynamoHealthStore(client: DynamoDBClient, tableName: strin
     },
     async read(days) {
       if (days.length === 0) return [];
-      const result = await doc.send(
+      const { BatchGetCommand } = await documentSdk();
+      const result = await (await doc()).send(
         new BatchGetCommand({ RequestItems: { [tableName]: { Keys: days.map((day) => ({ email: dayKey(day) })) } } }),
       );
       const found = new Map((result.Responses?.[tableName] ?? []).map((item) => [item.email as string, item]));
@@ -42,14 +45,16 @@ export function createDynamoHealthStore(client: DynamoDBClient, tableName: strin
       });
     },
     async breaker() {
-      const result = await doc.send(new GetCommand({ TableName: tableName, Key: { email: BREAKER_KEY }, ConsistentRead: true }));
+      const { GetCommand } = await documentSdk();
+      const result = await (await doc()).send(new GetCommand({ TableName: tableName, Key: { email: BREAKER_KEY }, ConsistentRead: true }));
       if (!result.Item) return CLOSED;
       const { email: _key, ...breaker } = result.Item;
       return breaker as Breaker;
     },
     async saveBreaker(breaker, expectedVersion) {
+      const { PutCommand } = await documentSdk();
       try {
-        await doc.send(
+        await (await doc()).send(
           new PutCommand({
             TableName: tableName,
             Item: { ...breaker, email: BREAKER_KEY, version: expectedVersion + 1 },
@@ -59,7 +64,7 @@ export function createDynamoHealthStore(client: DynamoDBClient, tableName: strin
         );
         return true;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
+        if (isConditionFailure(error)) return false;
         throw error;
       }
     },

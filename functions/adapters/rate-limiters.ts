@@ -1,6 +1,7 @@
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { RateLimiter } from '../ports.js';
+import { documentSdk, isConditionFailure, type ClientSource } from './aws-sdk.js';
+import { documentClient } from './dynamo-store.js';
 
 /** Which window an instant falls in, and the seconds until it ends. */
 function windowOf(windowMs: number, now: Date) {
@@ -14,13 +15,14 @@ function windowOf(windowMs: number, now: Date) {
  * they never carry the due-index attributes, and TTL removes them a day after
  * their window. One conditional ADD per hit, so concurrent Lambdas agree.
  */
-export function createDynamoRateLimiter(client: DynamoDBClient, tableName: string): RateLimiter {
-  const doc = DynamoDBDocumentClient.from(client);
+export function createDynamoRateLimiter(client: ClientSource<DynamoDBClient>, tableName: string): RateLimiter {
+  const doc = documentClient(client);
   return {
     async hit(key, limit, windowMs, now) {
       const { index, end, retryAfterSeconds } = windowOf(windowMs, now);
+      const { UpdateCommand } = await documentSdk();
       try {
-        await doc.send(
+        await (await doc()).send(
           new UpdateCommand({
             TableName: tableName,
             Key: { email: `#rate#${key}#${index}` },
@@ -31,7 +33,7 @@ export function createDynamoRateLimiter(client: DynamoDBClient, tableName: strin
         );
         return { allowed: true, retryAfterSeconds: 0 };
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return { allowed: false, retryAfterSeconds };
+        if (isConditionFailure(error)) return { allowed: false, retryAfterSeconds };
         throw error;
       }
     },

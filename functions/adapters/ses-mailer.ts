@@ -1,5 +1,6 @@
-import { GetSendQuotaCommand, SendRawEmailCommand, type SESClient } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { MailerError, type Mailer, type SendQuota } from '../ports.js';
+import { clientFrom, sesSdk, type ClientSource } from './aws-sdk.js';
 
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 const REJECTED = new Set(['MessageRejected', 'InvalidParameterValue']);
@@ -18,13 +19,15 @@ export type SesMailerOptions = {
 export const SANDBOX_QUOTA: SendQuota = { maxSendRate: 1, max24HourSend: 200, sentLast24Hours: 0 };
 
 /** The SES v1 adapter: SendRawEmail, with SDK errors sorted into retry classes, and GetSendQuota. */
-export function createSesMailer(client: SESClient, options: SesMailerOptions = {}): Mailer {
+export function createSesMailer(source: ClientSource<SESClient>, options: SesMailerOptions = {}): Mailer {
   const { fallbackQuota = SANDBOX_QUOTA, quotaTimeoutMs = 2_000, log } = options;
+  const client = clientFrom(source);
   let lastKnown: SendQuota | undefined;
   return {
     async send({ from, to, raw }) {
       try {
-        const result = await client.send(
+        const [{ SendRawEmailCommand }, ses] = await Promise.all([sesSdk(), client()]);
+        const result = await ses.send(
           new SendRawEmailCommand({ Source: from, Destinations: [to], RawMessage: { Data: Buffer.from(raw, 'utf8') } }),
         );
         if (!result.MessageId) throw new MailerError('transient', 'SES returned no MessageId');
@@ -35,7 +38,8 @@ export function createSesMailer(client: SESClient, options: SesMailerOptions = {
     },
     async quota() {
       try {
-        const result = await client.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(quotaTimeoutMs) });
+        const [{ GetSendQuotaCommand }, ses] = await Promise.all([sesSdk(), client()]);
+        const result = await ses.send(new GetSendQuotaCommand({}), { abortSignal: AbortSignal.timeout(quotaTimeoutMs) });
         const { MaxSendRate, Max24HourSend, SentLast24Hours } = result;
         if (!(MaxSendRate && MaxSendRate > 0) || Max24HourSend === undefined) throw new Error('GetSendQuota returned no limits');
         // SES reports -1 for "no daily limit".
