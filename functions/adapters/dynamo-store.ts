@@ -70,12 +70,11 @@ export function documentClient(client: ClientSource<DynamoDBClient>): () => Prom
 }
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const { CreateTableCommand, DescribeTableCommand } = await dynamodbSdk();
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+  const { CreateTableCommand, waitUntilTableExists } = await dynamodbSdk();
+  const exists = () => waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  if (await tableStatus(client, tableName)) {
+    await exists();
     return;
-  } catch (error) {
-    if (!(error instanceof Error && error.name === 'ResourceNotFoundException')) throw error;
   }
   await client.send(
     new CreateTableCommand({
@@ -99,4 +98,16 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
+  // A new table is CREATING for a moment (on dynalite too): writes before ACTIVE are refused.
+  await exists();
+}
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  const { DescribeTableCommand } = await dynamodbSdk();
+  try {
+    return (await client.send(new DescribeTableCommand({ TableName: tableName }))).Table?.TableStatus ?? 'UNKNOWN';
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return undefined;
+    throw error;
+  }
 }
