@@ -32,6 +32,8 @@ describe('sst.config.ts, stage prod', () => {
     const client = {
       send: async (command: unknown) => {
         if (command instanceof CreateTableCommand) created = command.input;
+        // Described: missing before the create, ACTIVE after it (ensureTable waits for that).
+        else if (created) return { Table: { TableName: 'local', TableStatus: 'ACTIVE' } };
         else throw new ResourceNotFoundException({ message: 'none', $metadata: {} });
       },
     } as unknown as DynamoDBClient;
