@@ -117,7 +117,10 @@ export async function openBrowser() {
   /** Performs `action` (a click, a submit) and returns the document response it navigated to. */
   async function navigation(action: () => Promise<unknown>): Promise<PageResponse> {
     const [response] = await Promise.all([
-      page.waitForResponse((response) => response.request().isNavigationRequest() && response.frame() === page.mainFrame()),
+      // The document that ends up shown: a redirect (post/redirect/get) is followed to its page.
+      page.waitForResponse(
+        (response) => response.request().isNavigationRequest() && response.frame() === page.mainFrame() && (response.status() < 300 || response.status() >= 400),
+      ),
       action(),
     ]);
     await page.waitForLoadState('load');

@@ -98,13 +98,13 @@ describe('a reader in a browser', () => {
     const { page, checkpoint, navigation } = browser;
     await page.getByLabel('Time of day').selectOption('9');
     const saved = await navigation(() => page.getByRole('button', { name: 'Save' }).click());
-    expect(await notice()).toBe(`Saved. Your lessons now arrive at 09:00, ${TIMEZONE} time.`);
+    expect(await notice()).toBe('Saved. Your lessons now arrive at 09:00, New York time.');
     await checkpoint('preferences-saved', saved);
     expect(await stack.deps.store.get(email)).toMatchObject({ sendHour: 9, timezone: TIMEZONE });
 
     const paused = await navigation(() => page.getByRole('button', { name: 'Pause for 7 days' }).click());
-    expect(await notice()).toMatch(/^Paused\. Your lessons start again on /);
-    expect(await page.textContent('main')).toContain('Paused until');
+    expect(await notice()).toBe('Paused. Nothing is lost: your lessons start again by themselves.');
+    expect(await page.textContent('main')).toContain('Your lessons are paused until');
     await checkpoint('preferences-paused', paused);
     expect(await stack.deps.store.get(email)).toMatchObject({ status: 'paused' });
 
@@ -137,6 +137,11 @@ describe('a reader in a browser', () => {
     expect(await heading()).toBe('This link does not work');
     expect(await page.getByRole('link', { name: 'Go to the sign-up form' }).getAttribute('href')).toBe('/');
     await checkpoint('broken-link', broken);
+    // Someone trying to leave is never sent to the sign-up form.
+    const brokenUnsubscribe = await page.goto(`${stack.baseUrl}/unsubscribe?t=broken`);
+    expect(brokenUnsubscribe?.status()).toBe(400);
+    expect(await page.textContent('main')).toContain('Unsubscribe link at the bottom of any lesson');
+    await checkpoint('broken-unsubscribe-link', brokenUnsubscribe);
 
     const missing = await page.goto(`${stack.baseUrl}/nope`);
     expect(missing?.status()).toBe(404);
