@@ -3,12 +3,12 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
 import { bundleFunctions, type BundleResult } from '../../scripts/bundle.js';
-import { dynamoClient, freshTable, mailboxFor } from '../support/engines.js';
+import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
 
 /**
  * The Lambda bundles as a deploy ships them (scripts/bundle.ts), imported and
@@ -43,15 +43,7 @@ beforeAll(async () => {
   tableName = await freshTable(dynamoClient());
   const lambdaEvent = JSON.parse(fixture('sns-lambda-event.json'));
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'),
-    AWS_ENDPOINT_URL_SES: inject('sesUrl'),
-    TABLE_NAME: tableName,
-    MAIL_FROM: 'Let Go <course@letgo.test>',
-    UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
-    TOKEN_KEYS: `k1:${Buffer.alloc(32, 9).toString('base64')}`,
+    ...lambdaEnv(tableName),
     FEEDBACK_TOPIC_ARN: lambdaEvent.Records[0].Sns.TopicArn,
     // GetSendQuota is not answered locally: fall back fast to a generous rate.
     SES_FALLBACK_SEND_RATE: '50',

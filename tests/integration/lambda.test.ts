@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { createDynamoHealthStore } from '../../functions/adapters/health-stores.js';
 import { activate } from '../../functions/core/subscriber.js';
-import { dynamoClient, freshTable, mailboxFor } from '../support/engines.js';
+import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
 
 /**
  * The deployed shape: the Lambda entry points built by their composition root
@@ -18,15 +18,7 @@ beforeAll(async () => {
   delete process.env.BASE_URL;
   tableName = await freshTable(dynamoClient());
   Object.assign(process.env, {
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'),
-    AWS_ENDPOINT_URL_SES: inject('sesUrl'),
-    TABLE_NAME: tableName,
-    MAIL_FROM: 'Let Go <course@letgo.test>',
-    UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
-    TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    ...lambdaEnv(tableName),
   });
 });
 

@@ -53,3 +53,18 @@ export async function mailboxFor(address: string): Promise<MailboxEmail[]> {
 export async function clearMailbox(): Promise<void> {
   await fetch(`${inject('sesUrl')}/clear-store`, { method: 'POST' });
 }
+
+/** The environment a deployed function reads, pointed at the test engines and one table. */
+export function lambdaEnv(tableName: string): Record<string, string> {
+  return {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'),
+    AWS_ENDPOINT_URL_SES: inject('sesUrl'),
+    TABLE_NAME: tableName,
+    MAIL_FROM: 'Let Go <course@letgo.test>',
+    UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
+    TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+  };
+}
