@@ -1,4 +1,5 @@
-import { buildMime, fillTemplate, escapeHtml, greetingFor, type CompiledEmail } from '../core/message.js';
+import { greetingFor, type CompiledEmail } from '../core/message.js';
+import { composeMessage } from '../core/mime.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { readerLinks, type ServiceDeps } from './deps.js';
 
@@ -14,15 +15,12 @@ export async function sendTemplate(
 ): Promise<{ messageId: string }> {
   const links = readerLinks(deps, sub.email, now, sub.optinId);
   const values = { greeting: greetingFor(sub.firstName), ...links };
-  const raw = buildMime({
+  const raw = composeMessage(template, {
     from: deps.config.mailFrom,
     to: sub.email,
-    subject: template.subject,
-    html: fillTemplate(template.html, values, escapeHtml),
-    text: fillTemplate(template.text, values, (value) => value),
     date: now,
-    unsubscribeUrl: links.unsubscribeUrl,
     unsubscribeMailto: deps.config.unsubscribeMailto,
+    values,
   });
   return deps.mailer.send({ from: deps.config.mailFrom, to: sub.email, raw });
 }

@@ -5,9 +5,10 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
-import { buildMime, type CompiledCourse } from '../../functions/core/message.js';
+import type { CompiledCourse } from '../../functions/core/message.js';
+import { composeMessage } from '../../functions/core/mime.js';
 import { LIMITS, TOTAL_DAYS, loadCourse, markdownToText, toLessons } from '../../scripts/course.js';
-import { SAMPLE_VALUES, fillSample, previewEmails, type PreviewEmail } from '../../scripts/preview-emails.js';
+import { SAMPLE_VALUES, previewEmails, type PreviewEmail } from '../../scripts/preview-emails.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTICLE = path.resolve(import.meta.dirname, '../../../shared/source/article.txt');
@@ -20,11 +21,10 @@ const mails = new Map<string, ParsedMail>();
 
 beforeAll(async () => {
   for (const item of items) {
-    const filled = fillSample(item.email);
-    const raw = buildMime({
-      from: 'Let Go <course@letgo.example>', to: 'sam@example.com', subject: filled.subject,
-      html: filled.html, text: filled.text, date: new Date('2026-12-01T08:00:00Z'),
-      unsubscribeUrl: SAMPLE_VALUES.unsubscribeUrl, unsubscribeMailto: 'mailto:unsubscribe@letgo.example',
+    // The message exactly as the send path builds it (functions/services/notify.ts).
+    const raw = composeMessage(item.email, {
+      from: 'Let Go <course@letgo.example>', to: 'sam@example.com', date: new Date('2026-12-01T08:00:00Z'),
+      unsubscribeMailto: 'mailto:unsubscribe@letgo.example', values: SAMPLE_VALUES,
     });
     mails.set(item.slug, await simpleParser(raw));
   }
