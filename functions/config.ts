@@ -29,14 +29,17 @@ const schema = z.object({
   TURNSTILE_SECRET: z.string().optional(),
 });
 
-export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+/** Validates an entry point's environment; a bad or missing value fails at start, naming the key. */
+export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>, what = 'configuration'): z.output<T> {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid configuration (${problems.join('; ')})`);
-  }
-  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS } = parsed.data;
-  const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = parsed.data;
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new Error(`invalid ${what} (${problems.join('; ')})`);
+}
+
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
+  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS, ...rest } = parseEnv(schema, env);
+  const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = rest;
   if (Boolean(siteKey) !== Boolean(secret)) {
     throw new Error('invalid configuration (TURNSTILE_SITE_KEY and TURNSTILE_SECRET go together: set both or neither)');
   }

@@ -1,11 +1,8 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SESClient } from '@aws-sdk/client-ses';
 import { setTimeout as sleep } from 'node:timers/promises';
 import * as z from 'zod';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createLambdaInvoker } from './adapters/lambda-invoker.js';
-import { createSesMailer } from './adapters/ses-mailer.js';
+import { parseEnv } from './config.js';
 import type { HealthStore, Invoker, Timer } from './ports.js';
 import { fullCourse } from './course.js';
 import { createRuntime, jsonLog, systemClock } from './runtime.js';
@@ -28,20 +25,16 @@ export type DripRuntime = { deps: ServiceDeps; timer: Timer; workerRate: number;
 
 /** The composition root shared by the drip cron and its fan-out workers. */
 export function createDripRuntime(env: Record<string, string | undefined>): DripRuntime {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`invalid drip configuration (${problems.join('; ')})`);
-  }
-  const config = parsed.data;
-  const base = createRuntime(env, systemClock, fullCourse);
-  const mailer = createSesMailer(new SESClient({}), {
-    fallbackQuota: { maxSendRate: config.SES_FALLBACK_SEND_RATE, max24HourSend: config.SES_FALLBACK_DAILY_QUOTA, sentLast24Hours: 0 },
-    log: jsonLog,
+  const config = parseEnv(schema, env, 'drip configuration');
+  const { health, ...deps } = createRuntime(env, systemClock, fullCourse, {
+    mailer: {
+      fallbackQuota: { maxSendRate: config.SES_FALLBACK_SEND_RATE, max24HourSend: config.SES_FALLBACK_DAILY_QUOTA, sentLast24Hours: 0 },
+      log: jsonLog,
+    },
   });
   return {
-    deps: { ...base, mailer },
-    health: createDynamoHealthStore(new DynamoDBClient({}), env.TABLE_NAME ?? ''),
+    deps,
+    health,
     timer: systemTimer,
     workerRate: config.DRIP_WORKER_RATE,
     invoker: config.DRIP_WORKER_FUNCTION

@@ -1,5 +1,6 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { parseEnv } from './config.js';
+import { lazyDynamoClient } from './adapters/aws-sdk.js';
 import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createSnsVerifier, fetchText } from './adapters/sns-verifier.js';
@@ -16,29 +17,26 @@ import { handleFeedback, type FeedbackDeps, type FeedbackOutcome } from './servi
  * It builds its own small composition root: it needs only the table, not
  * the course, the mailer or the token keys that functions/runtime.ts loads.
  */
-const config = z
-  .object({
+const config = parseEnv(
+  z.object({
     TABLE_NAME: z.string().min(1),
     // Comma-separated: the topic(s) our SES configuration set publishes to.
     FEEDBACK_TOPIC_ARN: z
       .string()
       .transform((list) => list.split(',').map((arn) => arn.trim()).filter(Boolean))
       .pipe(z.array(z.string().refine(isTopicArn, 'an SNS topic ARN')).min(1)),
-  })
-  .safeParse(process.env);
-if (!config.success) {
-  const problems = config.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new Error(`invalid configuration (${problems.join('; ')})`);
-}
+  }),
+  process.env,
+);
 
-const dynamo = new DynamoDBClient({});
+const dynamo = lazyDynamoClient();
 const deps: FeedbackDeps = {
-  store: createDynamoStore(dynamo, config.data.TABLE_NAME),
-  health: createDynamoHealthStore(dynamo, config.data.TABLE_NAME),
+  store: createDynamoStore(dynamo, config.TABLE_NAME),
+  health: createDynamoHealthStore(dynamo, config.TABLE_NAME),
   clock: { now: () => new Date() },
   log: (event, fields) => console.log(JSON.stringify({ event, ...fields })),
   sns: createSnsVerifier(fetchText),
-  topicArns: config.data.FEEDBACK_TOPIC_ARN,
+  topicArns: config.FEEDBACK_TOPIC_ARN,
 };
 
 type SnsRecordsEvent = { Records: Array<{ Sns?: unknown }> };

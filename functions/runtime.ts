@@ -1,11 +1,12 @@
 import { lazyDynamoClient, lazySesClient } from './adapters/aws-sdk.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
+import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
-import { createSesMailer } from './adapters/ses-mailer.js';
+import { createSesMailer, type SesMailerOptions } from './adapters/ses-mailer.js';
 import { createTurnstile, type HumanCheck } from './adapters/turnstile.js';
 import { loadConfig } from './config.js';
 import type { CompiledCourse } from './core/message.js';
-import type { Clock } from './ports.js';
+import type { Clock, HealthStore } from './ports.js';
 import type { ServiceDeps } from './services/deps.js';
 
 /**
@@ -18,7 +19,8 @@ export function createRuntime(
   env: Record<string, string | undefined>,
   clock: Clock,
   course: CompiledCourse,
-): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck } {
+  options: { mailer?: SesMailerOptions } = {},
+): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck; health: HealthStore } {
   const config = loadConfig(env);
   // One client of each, shared by the adapters; built when a request first needs it.
   const dynamo = lazyDynamoClient();
@@ -26,7 +28,9 @@ export function createRuntime(
   return {
     store: createDynamoStore(dynamo, config.tableName),
     limiter: createDynamoRateLimiter(dynamo, config.tableName),
-    mailer: createSesMailer(ses),
+    mailer: createSesMailer(ses, options.mailer),
+    // The drip's circuit breaker; adapters are cheap and the client is only built when used.
+    health: createDynamoHealthStore(dynamo, config.tableName),
     clock,
     course,
     config,

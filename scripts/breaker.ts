@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { createDynamoHealthStore } from '../functions/adapters/health-stores.js';
 import { jsonLog, systemClock } from '../functions/runtime.js';
 import { checkBreaker, recentCounts, resumeSending } from '../functions/services/breaker.js';
-import { appEnv, DYNAMO_PORT } from './local-env.js';
+import { useLocalStack } from './local-env.js';
 
 const USAGE = `usage: npm run breaker -- status | resume [--aws]
 The drip's circuit breaker opens by itself when bounces pass 5% or complaints 0.1% of recent sends,
@@ -16,16 +16,7 @@ if (command !== 'status' && command !== 'resume') {
   console.error(USAGE);
   process.exit(2);
 }
-if (!values.aws) {
-  Object.assign(process.env, {
-    AWS_REGION: process.env.AWS_REGION || 'us-east-1',
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID || 'local',
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY || 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${DYNAMO_PORT}`,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    TABLE_NAME: appEnv().TABLE_NAME,
-  });
-}
+if (!values.aws) useLocalStack();
 if (!process.env.TABLE_NAME) {
   console.error('TABLE_NAME is not set: name the deployed table (see the SST outputs).');
   process.exit(2);

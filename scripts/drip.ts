@@ -2,8 +2,7 @@ import { parseArgs } from 'node:util';
 import { fullCourse } from '../functions/course.js';
 import { createRuntime } from '../functions/runtime.js';
 import { sendDue } from '../functions/services/send-due.js';
-import { appEnv, DYNAMO_PORT, SES_PORT } from './local-env.js';
-import { engineEnv } from './local-stack.js';
+import { useLocalStack } from './local-env.js';
 
 /** `npm run drip -- --now <ISO time>`: one drip pass against the running local stack. */
 const { values } = parseArgs({ options: { now: { type: 'string' } } });
@@ -12,13 +11,7 @@ if (Number.isNaN(now.getTime())) {
   console.error(`--now must be an ISO date-time such as 2026-12-01T08:00:00Z, got "${values.now}"`);
   process.exit(2);
 }
-Object.assign(process.env, {
-  ...engineEnv({
-    dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DYNAMO_PORT}`,
-    sesUrl: process.env.AWS_ENDPOINT_URL_SES ?? `http://127.0.0.1:${SES_PORT}`,
-  }),
-  ...appEnv(),
-});
+useLocalStack();
 try {
   const summary = await sendDue(createRuntime(process.env, { now: () => now }, fullCourse));
   console.log(JSON.stringify({ now: now.toISOString(), ...summary }));

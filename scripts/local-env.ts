@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newTokenKey } from '../functions/core/tokens.js';
 import type { Clock } from '../functions/ports.js';
+import { engineEnv } from './local-stack.js';
 
 /** Settings shared by `npm start` and `npm run drip`, so both reach the same stack. */
 export const DATA_DIR = process.env.DATA_DIR || '.data';
@@ -44,4 +45,15 @@ export function parseSpeed(value: string | undefined): number {
     throw new Error(`CLOCK_SPEED must be a number from 1 to 100000, got "${value}"`);
   }
   return speed;
+}
+
+/** For the commands that talk to a running `npm start` (drip, privacy, breaker): its engines and settings. */
+export function useLocalStack(): void {
+  Object.assign(process.env, {
+    ...engineEnv({
+      dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${DYNAMO_PORT}`,
+      sesUrl: process.env.AWS_ENDPOINT_URL_SES || `http://127.0.0.1:${SES_PORT}`,
+    }),
+    ...appEnv(),
+  });
 }

@@ -4,8 +4,7 @@ import { AppError } from '../functions/errors.js';
 import { fullCourse } from '../functions/course.js';
 import { createRuntime, systemClock } from '../functions/runtime.js';
 import { deleteByAddress, exportByAddress } from '../functions/services/privacy.js';
-import { appEnv, DYNAMO_PORT, SES_PORT } from './local-env.js';
-import { engineEnv } from './local-stack.js';
+import { useLocalStack } from './local-env.js';
 
 const USAGE = `usage: npm run privacy -- export <email>
        npm run privacy -- delete <email> --yes
@@ -23,13 +22,7 @@ if ((command !== 'export' && command !== 'delete') || !address) {
   process.exit(2);
 }
 if (!values.aws) {
-  Object.assign(process.env, {
-    ...engineEnv({
-      dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB ?? `http://127.0.0.1:${DYNAMO_PORT}`,
-      sesUrl: process.env.AWS_ENDPOINT_URL_SES ?? `http://127.0.0.1:${SES_PORT}`,
-    }),
-    ...appEnv(),
-  });
+  useLocalStack();
 }
 const email = normalizeEmail(address);
 try {

@@ -44,7 +44,6 @@ export function contentSecurityPolicy(turnstile = false): string {
     .join('; ');
 }
 
-export const CONTENT_SECURITY_POLICY = contentSecurityPolicy();
 
 export function page(title: string, body: Html, withScript = false, turnstile = false): Html {
   return html`<!doctype html>
