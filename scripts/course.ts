@@ -5,6 +5,9 @@ import matter from 'gray-matter';
 import { Lexer, Marked, type MarkedToken, type Token } from 'marked';
 
 import { TOTAL_DAYS } from '../functions/core/subscriber.js';
+import {
+  checkBodyLeavesFrameToLayout, checkContractions, checkLockScreen, checkSubjectEnding, checkWordCount,
+} from './course-checks.js';
 
 export { TOTAL_DAYS };
 export type { CompiledCourse, CompiledEmail, CompiledLesson } from '../functions/core/message.js';
@@ -95,6 +98,12 @@ export function validateCourse(lessons: LessonSource[], sections: unknown, secti
       }
     }
     if (body.trim() === '') errors.push(`${file}: the markdown body is empty`);
+    else errors.push(...checkWordCount(file, markdownToText(body)), ...checkBodyLeavesFrameToLayout(file, body));
+    if (typeof data.subject === 'string') errors.push(...checkSubjectEnding(file, data.subject));
+    for (const field of ['subject', 'preheader'] as const) {
+      const value = data[field];
+      if (typeof value === 'string') errors.push(...checkLockScreen(file, field, value));
+    }
     const all = [body, ...TEXT_FIELDS.map((f) => data[f])].filter((v): v is string => typeof v === 'string');
     if (all.some((v) => v.includes('{{') || v.includes('}}'))) {
       errors.push(`${file}: "{{" / "}}" are reserved for send-time placeholders; remove them from the lesson`);
@@ -106,6 +115,9 @@ export function validateCourse(lessons: LessonSource[], sections: unknown, secti
   for (const s of validSections) {
     if (!usedSections.has(s.id)) errors.push(`${sectionsFile}: section "${s.id}" is used by no lesson`);
   }
+  errors.push(...checkContractions(lessons.map(({ file, data, body }) => ({
+    file, text: [body, ...TEXT_FIELDS.map((f) => data[f])].filter((v): v is string => typeof v === 'string').join('\n'),
+  }))));
   return errors;
 }
 

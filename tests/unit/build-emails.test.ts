@@ -4,8 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildEmails, type BuildResult } from '../../scripts/build-emails.js';
+import { LOCK_SCREEN_WORDS, WORDS, countWords } from '../../scripts/course-checks.js';
 import {
-  markdownToText, validateCourse, type CompiledCourse, type CompiledEmail, type LessonSource, type Section,
+  loadCourse, markdownToText, toLessons, validateCourse, type CompiledCourse, type CompiledEmail, type LessonSource, type Section,
 } from '../../scripts/course.js';
 
 const SECTIONS: Section[] = [
@@ -20,6 +21,8 @@ const BODY = [
   '## Why it matters',
   'A short paragraph with a [link](https://example.com/read?a=1&b=2).',
   '- first point\n- second point with **emphasis**',
+  // Lessons are 250 to 500 words; this brings the fixture to 264.
+  Array.from({ length: 30 }, (_, i) => `Sentence ${i + 1} keeps the lesson long enough here.`).join(' '),
 ].join('\n\n');
 
 function fixtureLessons(dir = 'content'): LessonSource[] {
@@ -102,8 +105,78 @@ describe('validateCourse', () => {
     expect(errors).toEqual([expect.stringMatching(/content\/sections\.json.*"unused" is used by no lesson/)]);
   });
   it('rejects "{{" in lesson content (reserved for send-time placeholders)', () => {
-    const errors = errorsFor(withLesson(2, (l) => ({ ...l, body: 'Hello {{name}}' })));
+    const errors = errorsFor(withLesson(2, (l) => ({ ...l, body: `${BODY}\n\nHello {{name}}` })));
     expect(errors).toEqual([expect.stringContaining('content/day-02.md')]);
+  });
+});
+
+describe('validateCourse: writing checks', () => {
+  const words = (n: number): string => Array.from({ length: n }, (_, i) => `word${i}`).join(' ');
+  const withField = (day: number, field: string, value: string): LessonSource[] =>
+    withLesson(day, (l) => ({ ...l, data: { ...l.data, [field]: value } }));
+  const withBody = (day: number, body: string): LessonSource[] => withLesson(day, (l) => ({ ...l, body }));
+
+  it('keeps the fixture inside the word range', () => {
+    const count = countWords(markdownToText(BODY));
+    expect(count).toBeGreaterThanOrEqual(WORDS.min);
+    expect(count).toBeLessThanOrEqual(WORDS.max);
+  });
+  it('counts words as the reader sees them: markdown marks and a lone "&" are not words', () => {
+    expect(countWords(markdownToText('**Bold** words & a [link](https://example.com/x)'))).toBe(5);
+  });
+  it('accepts a body of 250 or 500 words and names the file of one with 249 or 501', () => {
+    expect(errorsFor(withBody(6, words(250)))).toEqual([]);
+    expect(errorsFor(withBody(6, words(500)))).toEqual([]);
+    expect(errorsFor(withBody(6, words(249))))
+      .toEqual([expect.stringMatching(/^content\/day-06\.md: the body has 249 words \(keep it between 250 and 500\)/)]);
+    expect(errorsFor(withBody(6, `## Heading\n\n${words(500)}`)))
+      .toEqual([expect.stringMatching(/^content\/day-06\.md: the body has 501 words/)]);
+  });
+  it('rejects a subject ending with "?", also before a closing quote, but not one with a "?" inside', () => {
+    expect(errorsFor(withField(3, 'subject', 'Ready for today?')))
+      .toEqual([expect.stringMatching(/^content\/day-03\.md: "subject" ends with "\?"/)]);
+    expect(errorsFor(withField(3, 'subject', 'The question “why me?”  '))).toHaveLength(1);
+    expect(errorsFor(withField(3, 'subject', 'Why? Because you matter'))).toEqual([]);
+    expect(errorsFor(withField(3, 'preheader', 'A question for the preview?'))).toEqual([]);
+  });
+  it.each([
+    ['subject', 'After the breakup'], ['subject', 'Your EX and you'], ['preheader', 'Why a break-up hurts'],
+    ['preheader', 'Day 3 of No Contact'], ['preheader', 'When they broke up with you'], ['subject', 'If he cheated'],
+    ['preheader', 'Cheating and what it means'], ['subject', 'Heartbreak, gently'], ['preheader', 'Getting dumped'],
+    ['preheader', 'Deleting a number or unfollowing is fine'], ['subject', 'No-contact, day 2'], ['subject', 'An ex’s birthday'],
+  ])('refuses a lock-screen word in the %s "%s", naming the file and the word', (field, value) => {
+    const errors = errorsFor(withField(14, field, value));
+    expect(errors).toEqual([expect.stringMatching(new RegExp(`^content/day-14\\.md: "${field}" shows "[^"]+" on a lock screen`))]);
+  });
+  it('matches lock-screen words as whole words only', () => {
+    for (const value of ['Exercise, expectations and next steps', 'A complex day', 'Breakfast first', 'Contact your doctor']) {
+      expect(errorsFor(withField(14, 'subject', value)), value).toEqual([]);
+      expect(errorsFor(withField(14, 'preheader', value)), value).toEqual([]);
+    }
+    expect(LOCK_SCREEN_WORDS.length).toBeGreaterThan(10);
+  });
+  it('rejects a body that names "Today’s step" or signs itself off (the layout does both)', () => {
+    expect(errorsFor(withBody(8, `${BODY}\n\n## Today's step\n\nDo this.`)))
+      .toEqual([expect.stringMatching(/^content\/day-08\.md: the body names "Today’s step"/)]);
+    for (const signOff of ['— Let Go', '– Sam', '-- Sam', 'Warmly,', 'With love']) {
+      expect(errorsFor(withBody(8, `${BODY}\n\n${signOff}`)), signOff)
+        .toEqual([expect.stringMatching(/^content\/day-08\.md: the body ends with a sign-off/)]);
+    }
+    expect(errorsFor(withBody(8, `${BODY}\n\n- a list item ends it\n- and is not a sign-off`))).toEqual([]);
+  });
+  it('keeps one voice: a lesson writing "do not" in a contracted course is named, with the fix', () => {
+    const lessons = fixtureLessons().map((l) => ({ ...l, body: `${l.body}\n\nYou don’t have to, and it isn't late.` }));
+    expect(errorsFor(lessons)).toEqual([]);
+    lessons[4] = { ...lessons[4]!, data: { ...lessons[4]!.data, preheader: 'You cannot rush it; it is not a race.' } };
+    expect(errorsFor(lessons)).toEqual([
+      'content/day-05.md: breaks the course\'s contracted voice: "cannot" (write "can’t"), "is not" (write "isn’t")',
+    ]);
+  });
+  it('keeps one voice the other way round, and reads a Title Case "Do Not Disturb" as a name', () => {
+    const lessons = fixtureLessons().map((l) => ({ ...l, body: `${l.body}\n\nYou do not have to. Turn on Do Not Disturb.` }));
+    expect(errorsFor(lessons)).toEqual([]);
+    lessons[0] = { ...lessons[0]!, body: `${lessons[0]!.body}\n\nIt won't last.` };
+    expect(errorsFor(lessons)).toEqual(['content/day-01.md: breaks the course\'s written-out voice: "won\'t" (write "will not")']);
   });
 });
 

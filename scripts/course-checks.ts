@@ -1,0 +1,89 @@
+// Writing checks on the lessons. Each is small and pure and returns errors that name the file, so the
+// build (validateCourse) and any other tool can run them one by one.
+
+export const WORDS = { min: 250, max: 500 } as const;
+
+/**
+ * Words that tell someone glancing at a lock screen what the email is about. Whole words, any case;
+ * each entry is a regular expression source (so "cheat\\w*" covers cheated, cheating, cheater).
+ */
+export const LOCK_SCREEN_WORDS: readonly string[] = [
+  'ex', 'exes', 'break-?ups?', 'break(?:ing)? up', 'broke up', 'split up', 'dumped', 'dumping', 'no[ -]contact',
+  'heartbreak\\w*', 'heartbroken', 'cheat\\w*', 'unfaithful', 'infidelity', 'affair', 'boyfriend', 'girlfriend',
+  'divorc\\w*', 'unfollow\\w*',
+];
+const LOCK_SCREEN = new RegExp(`(?<![\\w-])(?:${LOCK_SCREEN_WORDS.join('|')})(?![\\w-])`, 'gi');
+
+/** Words as a reader counts them: whitespace-separated runs holding a letter or digit. */
+export function countWords(text: string): number {
+  return text.split(/\s+/).filter((w) => /\w/.test(w)).length;
+}
+
+/** `text` is the lesson body as the reader sees it (plain text, markdown removed). */
+export function checkWordCount(file: string, text: string): string[] {
+  const count = countWords(text);
+  if (count >= WORDS.min && count <= WORDS.max) return [];
+  return [`${file}: the body has ${count} words (keep it between ${WORDS.min} and ${WORDS.max})`];
+}
+
+/** rspamd scores SUBJECT_ENDS_QUESTION; a closing quote or bracket after the "?" counts too. */
+export function checkSubjectEnding(file: string, subject: string): string[] {
+  return /\?["'”’)\]]*$/.test(subject.trim()) ? [`${file}: "subject" ends with "?" (spam filters score that); rephrase it`] : [];
+}
+
+export function checkLockScreen(file: string, field: string, value: string): string[] {
+  const found = [...new Set([...value.matchAll(LOCK_SCREEN)].map((m) => m[0].toLowerCase()))];
+  return found.length === 0 ? [] : [
+    `${file}: "${field}" shows ${found.map((w) => `"${w}"`).join(', ')} on a lock screen; keep it discreet`,
+  ];
+}
+
+/** The layout adds the one "Today's step" box and the sign-off; a body repeating either reads twice. */
+export function checkBodyLeavesFrameToLayout(file: string, body: string): string[] {
+  const errors: string[] = [];
+  if (/today[’']s step/i.test(body)) errors.push(`${file}: the body names "Today’s step"; the action field is the only step`);
+  const lines = body.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  const last = lines[lines.length - 1] ?? '';
+  if (/^(?:[—–]|--)\s*\S/.test(last) || /^(?:love|warmly|with love|best wishes|take care|xx?)[,.!]?$/i.test(last)) {
+    errors.push(`${file}: the body ends with a sign-off ("${last}"); the layout signs every email`);
+  }
+  return errors;
+}
+
+const CONTRACTED: Record<string, string> = {
+  'do not': 'don’t', 'does not': 'doesn’t', 'did not': 'didn’t', 'is not': 'isn’t', 'are not': 'aren’t',
+  'was not': 'wasn’t', 'were not': 'weren’t', 'have not': 'haven’t', 'has not': 'hasn’t', 'had not': 'hadn’t',
+  'will not': 'won’t', 'would not': 'wouldn’t', 'could not': 'couldn’t', 'should not': 'shouldn’t',
+  'cannot': 'can’t', 'can not': 'can’t',
+};
+const FULL = new RegExp(`\\b(?:${Object.keys(CONTRACTED).map((k) => k.replace(' ', '\\s+')).join('|')})\\b`, 'gi');
+const SHORT = /\b[a-z]+n[’']t\b/gi;
+const fullOf = (short: string): string => {
+  const s = short.toLowerCase().replace(/'/g, '’');
+  const found = Object.entries(CONTRACTED).find(([, v]) => v === s);
+  return found ? found[0] : s.replace(/n’t$/, ' not');
+};
+
+/**
+ * One voice: negations either all contracted ("don't") or all written out ("do not"). The form the
+ * course uses most is its voice (contracted on a tie) and each use of the other is reported. Only
+ * negations are checked: "it is" or "you are" often cannot contract ("who you are"), "is not" always can.
+ * A Title Case "Do Not" is a name (a phone's Do Not Disturb), not the voice.
+ */
+export function checkContractions(texts: ReadonlyArray<{ file: string; text: string }>): string[] {
+  const uses = texts.map(({ file, text }) => ({
+    file,
+    full: [...text.matchAll(FULL)].map((m) => m[0]).filter((w) => !/^[A-Z]\w*\s+Not$/.test(w)),
+    short: [...text.matchAll(SHORT)].map((m) => m[0]),
+  }));
+  const full = uses.reduce((n, u) => n + u.full.length, 0);
+  const short = uses.reduce((n, u) => n + u.short.length, 0);
+  if (full === 0 || short === 0) return [];
+  const contracted = short >= full;
+  return uses.flatMap(({ file, full: f, short: s }) => {
+    const odd = [...new Set((contracted ? f : s).map((w) => w.toLowerCase()))];
+    if (odd.length === 0) return [];
+    const fix = odd.map((w) => `"${w}" (write "${contracted ? CONTRACTED[w.replace(/\s+/g, ' ')] ?? w : fullOf(w)}")`);
+    return [`${file}: breaks the course's ${contracted ? 'contracted' : 'written-out'} voice: ${fix.join(', ')}`];
+  });
+}
