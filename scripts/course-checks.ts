@@ -41,7 +41,10 @@ export function checkLockScreen(file: string, field: string, value: string): str
 /** The layout adds the one "Today's step" box and the sign-off; a body repeating either reads twice. */
 export function checkBodyLeavesFrameToLayout(file: string, body: string): string[] {
   const errors: string[] = [];
-  if (/today[’']s step/i.test(body)) errors.push(`${file}: the body names "Today’s step"; the action field is the only step`);
+  // A heading, a label ("**Today's step:** ...") or a line of its own; the phrase inside a sentence is fine.
+  if (/^(?:#{1,6}\s*)?[*_]{0,2}today[’']s step[*_]{0,2}\s*(?::|$)/im.test(body)) {
+    errors.push(`${file}: the body has its own "Today’s step"; the action field is the only step`);
+  }
   const lines = body.trim().split('\n').map((l) => l.trim()).filter(Boolean);
   const last = lines[lines.length - 1] ?? '';
   if (/^(?:[—–]|--)\s*\S/.test(last) || /^(?:love|warmly|with love|best wishes|take care|xx?)[,.!]?$/i.test(last)) {
