@@ -1,15 +1,22 @@
 // Preview every email without sending anything: fills build/emails.json with sample reader data
 // (through the same fill function the send path uses) and writes previews/: one .html and .txt per
-// email, an index.html, and, where Chromium is installed, PNGs at 375 and 600 px plus dark mode.
+// email, the exact raw message the send path would hand SES for a production setting (.eml, to
+// score with spam filters: npm run emails:score), an index.html, and, where Chromium is installed,
+// PNGs at 375 and 600 px plus dark mode.
 // Usage: npm run emails:preview  (builds first). Env: CHROMIUM_PATH (default /usr/bin/chromium).
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { createCapturingMailer } from '../functions/adapters/capturing-mailer.js';
+import { createMemoryStore } from '../functions/adapters/memory-store.js';
 import {
   escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
 } from '../functions/core/message.js';
+import { parseKeyring } from '../functions/core/tokens.js';
+import type { ServiceDeps } from '../functions/services/deps.js';
+import { sendTemplate } from '../functions/services/notify.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete';
@@ -23,7 +30,38 @@ export const SAMPLE_VALUES: Required<Placeholders> = {
   confirmUrl: `https://letgo.example/confirm?t=${token('confirm')}`,
   preferencesUrl: `https://letgo.example/preferences?t=${token('preferences')}`,
   unsubscribeUrl: `https://letgo.example/unsubscribe?t=${token('unsubscribe')}`,
+  safetyUrl: 'https://letgo.example/safety',
+  authorName: 'Robin from Let Go',
 };
+
+/**
+ * A production deployment as `sst deploy` configures one: links on the API's Function URL (https),
+ * real tokens from a fixed sample key. Domains are under .example (RFC 2606), which never resolves,
+ * so a filter with network access scores what it would score offline.
+ */
+export const PRODUCTION_SAMPLE: ServiceDeps['config'] = {
+  baseUrl: 'https://q3x7d2kzt5oyzvdmwq4dbxgqsi0lmnop.lambda-url.eu-west-1.on.aws',
+  mailFrom: 'Let Go <course@mail.letgo.example>',
+  replyTo: 'Robin <robin@letgo.example>',
+  authorName: 'Robin from Let Go',
+  unsubscribeMailto: 'mailto:unsubscribe@letgo.example?subject=unsubscribe',
+  keys: parseKeyring(`p1:${Buffer.alloc(32, 7).toString('base64')}`),
+};
+
+/** Each email exactly as the send path builds it for a reader (services/notify.ts, composeMessage). */
+export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SAMPLE): Promise<Array<{ item: PreviewEmail; raw: string }>> {
+  const mailer = createCapturingMailer();
+  const now = new Date('2026-12-01T08:00:00Z');
+  const deps: ServiceDeps = { store: createMemoryStore(), mailer, clock: { now: () => now }, course, config };
+  const reader = { email: 'sam.reader@example.net', firstName: 'Sam' };
+  const out: Array<{ item: PreviewEmail; raw: string }> = [];
+  for (const item of previewEmails(course)) {
+    const optinId = item.kind === 'confirmation' ? 'sample-optin-0001' : undefined;
+    await sendTemplate(deps, { ...reader, optinId }, item.email, now);
+    out.push({ item, raw: mailer.sent.at(-1)?.raw ?? '' });
+  }
+  return out;
+}
 
 /** The 24 emails a reader can receive, in the order they would arrive. */
 export function previewEmails(course: CompiledCourse): PreviewEmail[] {
@@ -57,7 +95,7 @@ function indexPage(rows: Row[], shots: boolean): string {
 <th scope="row">${escapeHtml(item.label)}</th>
 <td><strong>${escapeHtml(filled.subject)}</strong><br><span class="pre">${escapeHtml(filled.preheader)}</span></td>
 <td class="nw">${kb(filled.html)}</td>
-<td class="nw">${link(`${item.slug}.html`, 'HTML')} · ${link(`${item.slug}.txt`, 'text')}</td>
+<td class="nw">${link(`${item.slug}.html`, 'HTML')} · ${link(`${item.slug}.txt`, 'text')} · ${link(`${item.slug}.eml`, 'raw')}</td>
 ${shots ? `<td class="nw">${pngs.map((p) => link(p, p.replace(`${item.slug}-`, '').replace('.png', ''))).join(' · ')}</td>` : ''}
 </tr>`).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -130,11 +168,13 @@ export async function writePreviews(outDir: string, course: CompiledCourse, chro
   const rows: Row[] = [];
   try {
     const items = previewEmails(course);
+    const raws = await rawMessages(course);
     for (const [i, item] of items.entries()) {
       const filled = fillSample(item.email);
       const htmlFile = path.join(outDir, `${item.slug}.html`);
       writeFileSync(htmlFile, filled.html);
       writeFileSync(path.join(outDir, `${item.slug}.txt`), filled.text);
+      writeFileSync(path.join(outDir, `${item.slug}.eml`), raws[i]?.raw ?? '');
       const pngs: string[] = [];
       const axe = new Set<string>();
       if (shooter) {
@@ -171,7 +211,7 @@ async function main(): Promise<void> {
   const sizes = rows.map((r) => Buffer.byteLength(r.filled.html, 'utf8'));
   const pngs = rows.reduce((sum, r) => sum + r.pngs.length, 0);
   const axeFailures = rows.filter((r) => r.axe.length > 0).length;
-  console.log(`\nwrote ${rows.length} emails (html + text${pngs ? `, ${pngs} PNGs` : ''}) to ${path.relative(process.cwd(), outDir) || '.'}/`);
+  console.log(`\nwrote ${rows.length} emails (html + text + raw .eml${pngs ? `, ${pngs} PNGs` : ''}) to ${path.relative(process.cwd(), outDir) || '.'}/`);
   console.log(`html after filling: ${(Math.min(...sizes) / 1024).toFixed(1)}–${(Math.max(...sizes) / 1024).toFixed(1)} KB (Gmail clips at 102 KB)`);
   if (pngs) console.log(`axe-core: ${axeFailures ? `${axeFailures} emails with violations (see above)` : 'no violations'} in light and dark`);
   if (axeFailures) process.exitCode = 1;

@@ -15,6 +15,8 @@ export const TEST_KEYS = parseKeyring(
 export const testConfig = {
   baseUrl: 'https://letgo.test',
   mailFrom: 'Let Go <course@letgo.test>',
+  replyTo: 'Robin <robin@letgo.test>',
+  authorName: 'Robin from Let Go',
   unsubscribeMailto: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
   keys: TEST_KEYS,
 };
