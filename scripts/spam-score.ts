@@ -76,6 +76,11 @@ function run(command: string, args: string[], input: string): Promise<string> {
 }
 
 const has = (file: string): boolean => existsSync(file);
+
+/** Which filters this machine has (Debian's paths), known before any daemon is started. */
+export function installedFilters(): { spamassassin: boolean; rspamd: boolean } {
+  return { spamassassin: has('/usr/bin/spamassassin'), rspamd: has('/usr/bin/rspamd') };
+}
 const isRoot = (): boolean => process.getuid?.() === 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -185,9 +190,10 @@ export async function startSpamFilters(): Promise<Filters> {
       await Promise.all(started.map(stopChild));
     },
   };
+  const installed = installedFilters();
   const [sa, rs] = await Promise.allSettled([
-    has('/usr/bin/spamassassin') ? startSpamAssassin() : undefined,
-    has('/usr/bin/rspamd') || (await rspamdUp()) ? startRspamd() : undefined,
+    installed.spamassassin ? startSpamAssassin() : undefined,
+    installed.rspamd || (await rspamdUp()) ? startRspamd() : undefined,
   ]);
   for (const result of [sa, rs]) if (result.status === 'fulfilled' && result.value?.child) started.push(result.value.child);
   const failed = [sa, rs].find((r) => r.status === 'rejected');
@@ -202,7 +208,7 @@ export async function startSpamFilters(): Promise<Filters> {
   return filters;
 }
 
-const points = (v: Verdict): string => `${v.total.toFixed(2)} ${v.counted.filter((h) => h.score !== 0).map((h) => `${h.rule}(${h.score})`).join(' ')}`.trim();
+export const points = (v: Verdict): string => `${v.total.toFixed(2)} ${v.counted.filter((h) => h.score !== 0).map((h) => `${h.rule}(${h.score})`).join(' ')}`.trim();
 
 /** `npm run emails:score [-- files or directories]`: scores .eml files (default previews/) with both filters. */
 async function main(): Promise<void> {
