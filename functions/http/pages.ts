@@ -101,7 +101,7 @@ ${extras.turnstileSiteKey ? html`<div class="cf-turnstile gap" data-sitekey="${e
 <button type="submit">Start the course</button>
 <p class="hint">We will email you a link to confirm. Every email has a one-tap unsubscribe.</p>
 </form>
-<p class="gap">Let Go is not a crisis service. If you are not safe, or need to talk to someone today, <a href="/safety">here is where to find help</a>.</p>`,
+<p class="hint gap">Let Go is not a crisis service. If you are not safe, or need to talk to someone today, <a href="/safety">here is where to find help</a>.</p>`,
     true,
     Boolean(extras.turnstileSiteKey),
   );
