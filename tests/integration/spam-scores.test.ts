@@ -5,13 +5,13 @@ import { rawMessages } from '../../scripts/preview-emails.js';
 import {
   installedFilters, points, RSPAMD_EXCLUDED, RSPAMD_LIMIT, SPAMASSASSIN_EXCLUDED, SPAMASSASSIN_LIMIT, startSpamFilters,
   type Filters, type Verdict,
-} from '../../scripts/spam-score.js';
+} from '../../scripts/spam-filters.js';
 
 /**
  * Every email's raw message, exactly as the send path builds it for a production setting, scored by
  * SpamAssassin and rspamd (Debian packages; CI installs them). Only content counts: the symbols a
  * local run cannot help (no relay, no DKIM yet, no DNS for the sample domain) are listed, with the
- * reason, in scripts/spam-score.ts. A filter that is not installed is reported as skipped, by name.
+ * reason, in scripts/spam-filters.ts. A filter that is not installed is reported as skipped, by name.
  */
 const FILTERS = [
   { key: 'spamassassin', name: 'SpamAssassin', limit: SPAMASSASSIN_LIMIT, excluded: SPAMASSASSIN_EXCLUDED, install: 'apt-get install spamassassin spamd spamc' },
