@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import course from '../../build/emails.json' with { type: 'json' };
 import type { CompiledCourse } from '../../functions/core/message.js';
-import { rawMessages } from '../../scripts/preview-emails.js';
+import { rawMessages } from '../../scripts/sample-emails.js';
 import {
   installedFilters, points, RSPAMD_EXCLUDED, RSPAMD_LIMIT, SPAMASSASSIN_EXCLUDED, SPAMASSASSIN_LIMIT, startSpamFilters,
   type Filters, type Verdict,

@@ -8,7 +8,7 @@ import course from '../../build/emails.json' with { type: 'json' };
 import type { CompiledCourse } from '../../functions/core/message.js';
 import { composeMessage } from '../../functions/core/mime.js';
 import { LIMITS, TOTAL_DAYS, loadCourse, markdownToText, toLessons } from '../../scripts/course.js';
-import { SAMPLE_VALUES, previewEmails, type PreviewEmail } from '../../scripts/preview-emails.js';
+import { SAMPLE_VALUES, previewEmails, type PreviewEmail } from '../../scripts/sample-emails.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const ARTICLE = path.resolve(import.meta.dirname, '../../../shared/source/article.txt');
