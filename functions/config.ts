@@ -6,6 +6,12 @@ export type AppConfig = {
   tableName: string;
   baseUrl: string;
   mailFrom: string;
+  /** Reply-To of every email: a mailbox the author reads (the sending domain receives nothing). */
+  replyTo: string;
+  /** The sign-off of the emails; by default the display name of MAIL_FROM. */
+  authorName: string;
+  /** The author's page of local support, shown first on /safety when set. */
+  safetyResourcesUrl?: string;
   unsubscribeMailto: string;
   keys: TokenKeyring;
   /** Sites allowed to post the JSON signup from the browser (CORS); empty: none. */
@@ -14,10 +20,17 @@ export type AppConfig = {
   turnstile?: { siteKey: string; secret: string };
 };
 
+const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
+
 const schema = z.object({
   TABLE_NAME: z.string().min(1),
   BASE_URL: z.url().transform((url) => url.replace(/\/+$/, '')),
   MAIL_FROM: z.string().min(3).regex(/^[^\r\n]+$/),
+  REPLY_TO: z.string().regex(/^(?:[^\r\n<>]*<[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+\.[^\s<>@]+)$/,
+    'a mailbox you read: "Your Name <you@example.com>" or you@example.com'),
+  // Optional settings: unset or empty both mean "not set" (SST passes an empty string for an unset one).
+  AUTHOR_NAME: z.preprocess(blankIsUnset, z.string().trim().min(1).max(60).regex(/^[^\r\n<>]+$/).optional()),
+  SAFETY_RESOURCES_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https$/, error: 'an https URL' }).optional()),
   UNSUBSCRIBE_MAILTO: z.string().regex(/^mailto:[^\s<>]+$/),
   TOKEN_KEYS: z.string().min(1),
   ALLOWED_ORIGINS: z
@@ -38,7 +51,8 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, str
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const { TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS, ...rest } = parseEnv(schema, env);
+  const { TABLE_NAME, BASE_URL, MAIL_FROM, REPLY_TO, AUTHOR_NAME, SAFETY_RESOURCES_URL, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS, ...rest } =
+    parseEnv(schema, env);
   const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = rest;
   if (Boolean(siteKey) !== Boolean(secret)) {
     throw new Error('invalid configuration (TURNSTILE_SITE_KEY and TURNSTILE_SECRET go together: set both or neither)');
@@ -47,9 +61,17 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     tableName: TABLE_NAME,
     baseUrl: BASE_URL,
     mailFrom: MAIL_FROM,
+    replyTo: REPLY_TO.trim(),
+    authorName: AUTHOR_NAME ?? displayName(MAIL_FROM),
+    safetyResourcesUrl: SAFETY_RESOURCES_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
     keys: parseKeyring(TOKEN_KEYS),
     allowedOrigins: ALLOWED_ORIGINS,
     turnstile: siteKey && secret ? { siteKey, secret } : undefined,
   };
+}
+
+/** `Let Go` from `Let Go <course@mail.example.com>`; a bare address signs as the course. */
+export function displayName(mailbox: string): string {
+  return mailbox.match(/^\s*"?([^"<]*?)"?\s*</)?.[1]?.trim() || 'Let Go';
 }

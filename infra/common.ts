@@ -53,7 +53,11 @@ export function mailEnvironment({ settings, table, secrets }: Pick<Infra, 'setti
   return {
     TABLE_NAME: table.name,
     MAIL_FROM: settings.mailFrom,
+    REPLY_TO: settings.replyTo,
     UNSUBSCRIBE_MAILTO: settings.unsubscribeMailto,
     TOKEN_KEYS: secrets.tokenKeys.value,
+    ...(settings.authorName ? { AUTHOR_NAME: settings.authorName } : {}),
+    // Read by the API (the /safety page); the drip shares this environment and ignores it.
+    ...(settings.safetyResourcesUrl ? { SAFETY_RESOURCES_URL: settings.safetyResourcesUrl } : {}),
   };
 }

@@ -12,4 +12,15 @@ const mimeTypesShim = {
   },
 };
 
-export default [mimeTypesShim];
+const nodemailerShim = fileURLToPath(new URL('../scripts/bundle-shims/nodemailer-mime-types.mjs', import.meta.url));
+
+/** Likewise nodemailer's extension table: only its header encoder is used (functions/core/mime.ts). */
+const nodemailerMimeTypesShim = {
+  name: 'nodemailer-mime-types-shim',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/mime-types$/ }, (args) =>
+      /nodemailer[\\/]lib[\\/]mime-funcs$/.test(args.resolveDir) ? { path: nodemailerShim } : undefined);
+  },
+};
+
+export default [mimeTypesShim, nodemailerMimeTypesShim];

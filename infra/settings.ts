@@ -12,6 +12,12 @@ export type Settings = {
   /** The From header, e.g. `Let Go <course@mail.example.com>`; its domain becomes the SES identity. */
   mailFrom: string;
   senderDomain: string;
+  /** Reply-To of every email, a mailbox you read: readers reply, and the sending domain receives nothing. */
+  replyTo: string;
+  /** The sign-off of the emails (default: the display name of MAIL_FROM). */
+  authorName?: string;
+  /** A page of support services near you, listed first on /safety. */
+  safetyResourcesUrl?: string;
   unsubscribeMailto: string;
   /** Comma-separated origins allowed to post the JSON sign-up (the embeddable form). */
   allowedOrigins: string;
@@ -36,18 +42,45 @@ export class SettingsError extends Error {
 
 const DOMAIN = /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 
+/** The address of `Name <local@domain>` or of a bare address, if it is one; its domain lower-cased. */
+function mailboxAddress(value: string): { address: string; domain: string } | undefined {
+  const address = value.match(/<([^<>\s]+@[^<>\s]+)>\s*$/)?.[1] ?? value.trim();
+  const [local, domain = '', ...rest] = address.split('@');
+  if (/[\r\n]/.test(value) || !local || /\s/.test(local) || rest.length > 0 || !DOMAIN.test(domain.toLowerCase())) return undefined;
+  return { address, domain: domain.toLowerCase() };
+}
+
 export function readSettings(stage: string, env: Env): Settings {
+  const production = stage === PRODUCTION_STAGE;
   const mailFrom = required(env, 'MAIL_FROM', 'Let Go <course@mail.example.com>');
-  const address = mailFrom.match(/<([^<>\s]+@[^<>\s]+)>\s*$/)?.[1] ?? mailFrom.trim();
-  const senderDomain = address.split('@')[1]?.toLowerCase() ?? '';
-  if (/[\r\n]/.test(mailFrom) || !DOMAIN.test(senderDomain)) {
-    throw new SettingsError(`MAIL_FROM must be "Name <local@your.domain>", got "${mailFrom}"`);
-  }
+  const sender = mailboxAddress(mailFrom);
+  if (!sender) throw new SettingsError(`MAIL_FROM must be "Name <local@your.domain>", got "${mailFrom}"`);
+  const senderDomain = sender.domain;
   // Required, no default: the sending subdomain usually receives no mail, and an unsubscribe
   // sent to a mailbox nobody reads would be lost (List-Unsubscribe's mailto must work).
   const unsubscribeMailto = required(env, 'UNSUBSCRIBE_MAILTO', 'mailto:you@example.com?subject=unsubscribe');
   if (!/^mailto:[^\s<>@]+@[^\s<>@]+$/.test(unsubscribeMailto.split('?')[0] ?? '')) {
     throw new SettingsError(`UNSUBSCRIBE_MAILTO must be "mailto:address", got "${unsubscribeMailto}"`);
+  }
+  // Readers reply, sometimes in a bad moment: in production a person must get those replies. A dev
+  // stage may leave it out and replies go to the unsubscribe mailbox, which the author reads too.
+  const replyTo = production
+    ? required(env, 'REPLY_TO', 'Your Name <you@example.com>').trim()
+    : env.REPLY_TO?.trim() || (unsubscribeMailto.slice('mailto:'.length).split('?')[0] ?? '');
+  const replyAddress = mailboxAddress(replyTo);
+  if (!replyAddress || /[<>]/.test(replyTo.replace(/<[^<>]*>\s*$/, ''))) {
+    throw new SettingsError(`REPLY_TO must be "Your Name <you@your.domain>" or an address, got "${replyTo}"`);
+  }
+  if (replyAddress.address.toLowerCase() === sender.address.toLowerCase()) {
+    throw new SettingsError(`REPLY_TO must be a mailbox you read, not the sending address ${sender.address} (it receives nothing)`);
+  }
+  const authorName = env.AUTHOR_NAME?.trim() || undefined;
+  if (authorName && (authorName.length > 60 || /[\r\n<>]/.test(authorName))) {
+    throw new SettingsError(`AUTHOR_NAME must be a name of at most 60 characters, got "${authorName}"`);
+  }
+  const safetyResourcesUrl = env.SAFETY_RESOURCES_URL?.trim() || undefined;
+  if (safetyResourcesUrl && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(safetyResourcesUrl)) {
+    throw new SettingsError(`SAFETY_RESOURCES_URL must be an https:// address, got "${safetyResourcesUrl}"`);
   }
   const dns = env.DNS ?? 'route53';
   if (dns !== 'route53' && dns !== 'manual') throw new SettingsError(`DNS must be "route53" or "manual", got "${dns}"`);
@@ -59,9 +92,12 @@ export function readSettings(stage: string, env: Env): Settings {
   }
   return {
     stage,
-    production: stage === PRODUCTION_STAGE,
+    production,
     mailFrom: mailFrom.trim(),
     senderDomain,
+    replyTo,
+    authorName,
+    safetyResourcesUrl,
     unsubscribeMailto,
     allowedOrigins: env.ALLOWED_ORIGINS ?? '',
     apiDomain,

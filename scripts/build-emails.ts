@@ -9,6 +9,7 @@ import {
   TOTAL_DAYS, loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
   type CompiledCourse, type CompiledEmail, type Lesson,
 } from './course.js';
+import wrapAnsi from 'wrap-ansi';
 import { escapeHtml } from '../functions/core/message.js';
 
 interface MjmlError { formattedMessage: string }
@@ -26,11 +27,20 @@ const TEMPLATE: Record<Kind, string> = {
 };
 /** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
 export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
-  confirmation: ['greeting', 'confirmUrl', 'unsubscribeUrl'],
-  alreadyEnrolled: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
-  complete: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  confirmation: ['greeting', 'confirmUrl', 'safetyUrl', 'unsubscribeUrl'],
+  alreadyEnrolled: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
+/** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
+const WHY: Record<Kind, string> = {
+  confirmation: 'You are getting this because this address was entered on the Let Go sign-up form.',
+  alreadyEnrolled: 'You are getting this because this address was entered on the Let Go sign-up form.',
+  complete: 'You are getting this because this address was entered on the Let Go sign-up form.',
+  lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
+};
+/** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
+export const TEXT_WIDTH = 76;
 const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> = {
   confirmation: {
     subject: 'Please confirm: your 21-day Let Go course',
@@ -72,6 +82,22 @@ export function fillTemplate(
   });
 }
 
+/**
+ * Wraps each line of the plain text at TEXT_WIDTH columns, as a mail program
+ * would have: a list item's or quote's continuation keeps its indent or `> `.
+ * A line that is one long word (a URL, a placeholder) is left whole.
+ */
+export function wrapText(text: string, width = TEXT_WIDTH): string {
+  return text.split('\n').map((line) => {
+    if (line.length <= width || line.startsWith('    ')) return line;
+    const [, indent = '', marker = ''] = /^((?:> )*[ \t]*)((?:[-*]|\d+\.) )?/.exec(line) ?? [];
+    const first = indent + marker;
+    const rest = indent + ' '.repeat(marker.length);
+    const wrapped = wrapAnsi(line.slice(first.length), width - first.length, { hard: false, trim: true });
+    return wrapped.split('\n').map((l, i) => (i === 0 ? first : rest) + l).join('\n');
+  }).join('\n');
+}
+
 /** Every `{{...}}` must be an allowed placeholder, no stray braces, and every required one present. */
 export function checkPlaceholders(label: string, part: string, content: string, required: readonly string[]): void {
   const found = new Set<string>();
@@ -100,7 +126,7 @@ async function compileEmail(
 ): Promise<CompiledEmail> {
   const file = `emails/${TEMPLATE[kind]}`;
   const body = fillTemplate(t[`${kind}.mjml`], html, {}, `${file}.mjml`);
-  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader) },
+  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(WHY[kind]) },
     { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
   let result: { html: string; errors: MjmlError[] };
   try {
@@ -113,7 +139,7 @@ async function compileEmail(
   }
   const email: CompiledEmail = {
     subject, preheader, html: result.html,
-    text: `${fillTemplate(t[`${kind}.txt`], text, {}, `${file}.txt`).trim()}\n`,
+    text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, why: WHY[kind] }, {}, `${file}.txt`).trim())}\n`,
   };
   for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
   const bytes = Buffer.byteLength(email.html, 'utf8');

@@ -1,51 +1,20 @@
 // Preview every email without sending anything: fills build/emails.json with sample reader data
 // (through the same fill function the send path uses) and writes previews/: one .html and .txt per
-// email, an index.html, and, where Chromium is installed, PNGs at 375 and 600 px plus dark mode.
+// email, the exact raw message the send path would hand SES for a production setting (.eml, to
+// score with spam filters: npm run emails:score), an index.html, and, where Chromium is installed,
+// PNGs at 375 and 600 px plus dark mode.
 // Usage: npm run emails:preview  (builds first). Env: CHROMIUM_PATH (default /usr/bin/chromium).
 import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Page } from 'playwright-core';
+import { escapeHtml, type CompiledCourse } from '../functions/core/message.js';
 import {
-  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
-} from '../functions/core/message.js';
+  fillSample, previewEmails, rawMessages, SAMPLE_VALUES, type EmailKind, type FilledEmail, type PreviewEmail,
+} from './sample-emails.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete';
-export interface PreviewEmail { slug: string; kind: EmailKind; label: string; email: CompiledEmail }
-export interface FilledEmail { subject: string; preheader: string; html: string; text: string }
-
-// Real tokens are ~150 characters of base64url; samples of that length show how long links wrap.
-const token = (purpose: string): string => `sample-${purpose}-${'Zm9yLXByZXZpZXctb25seQ'.repeat(6)}`;
-export const SAMPLE_VALUES: Required<Placeholders> = {
-  greeting: greetingFor('Sam'),
-  confirmUrl: `https://letgo.example/confirm?t=${token('confirm')}`,
-  preferencesUrl: `https://letgo.example/preferences?t=${token('preferences')}`,
-  unsubscribeUrl: `https://letgo.example/unsubscribe?t=${token('unsubscribe')}`,
-};
-
-/** The 24 emails a reader can receive, in the order they would arrive. */
-export function previewEmails(course: CompiledCourse): PreviewEmail[] {
-  return [
-    { slug: '00-confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
-    { slug: '00-already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
-    ...course.lessons.map((l): PreviewEmail => ({
-      slug: `day-${String(l.day).padStart(2, '0')}`, kind: 'lesson', label: `Day ${l.day}`, email: l,
-    })),
-    { slug: '99-complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
-  ];
-}
-
-/** Fill one compiled email exactly as functions/services/notify.ts does before sending. */
-export function fillSample(email: CompiledEmail, values: Placeholders = SAMPLE_VALUES): FilledEmail {
-  return {
-    subject: email.subject,
-    preheader: email.preheader,
-    html: fillTemplate(email.html, values, escapeHtml),
-    text: fillTemplate(email.text, values, (value) => value),
-  };
-}
 
 const kb = (s: string): string => `${(Buffer.byteLength(s, 'utf8') / 1024).toFixed(1)} KB`;
 
@@ -57,7 +26,7 @@ function indexPage(rows: Row[], shots: boolean): string {
 <th scope="row">${escapeHtml(item.label)}</th>
 <td><strong>${escapeHtml(filled.subject)}</strong><br><span class="pre">${escapeHtml(filled.preheader)}</span></td>
 <td class="nw">${kb(filled.html)}</td>
-<td class="nw">${link(`${item.slug}.html`, 'HTML')} · ${link(`${item.slug}.txt`, 'text')}</td>
+<td class="nw">${link(`${item.slug}.html`, 'HTML')} · ${link(`${item.slug}.txt`, 'text')} · ${link(`${item.slug}.eml`, 'raw')}</td>
 ${shots ? `<td class="nw">${pngs.map((p) => link(p, p.replace(`${item.slug}-`, '').replace('.png', ''))).join(' · ')}</td>` : ''}
 </tr>`).join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
@@ -130,11 +99,13 @@ export async function writePreviews(outDir: string, course: CompiledCourse, chro
   const rows: Row[] = [];
   try {
     const items = previewEmails(course);
+    const raws = await rawMessages(course);
     for (const [i, item] of items.entries()) {
       const filled = fillSample(item.email);
       const htmlFile = path.join(outDir, `${item.slug}.html`);
       writeFileSync(htmlFile, filled.html);
       writeFileSync(path.join(outDir, `${item.slug}.txt`), filled.text);
+      writeFileSync(path.join(outDir, `${item.slug}.eml`), raws[i]?.raw ?? '');
       const pngs: string[] = [];
       const axe = new Set<string>();
       if (shooter) {
@@ -171,7 +142,7 @@ async function main(): Promise<void> {
   const sizes = rows.map((r) => Buffer.byteLength(r.filled.html, 'utf8'));
   const pngs = rows.reduce((sum, r) => sum + r.pngs.length, 0);
   const axeFailures = rows.filter((r) => r.axe.length > 0).length;
-  console.log(`\nwrote ${rows.length} emails (html + text${pngs ? `, ${pngs} PNGs` : ''}) to ${path.relative(process.cwd(), outDir) || '.'}/`);
+  console.log(`\nwrote ${rows.length} emails (html + text + raw .eml${pngs ? `, ${pngs} PNGs` : ''}) to ${path.relative(process.cwd(), outDir) || '.'}/`);
   console.log(`html after filling: ${(Math.min(...sizes) / 1024).toFixed(1)}–${(Math.max(...sizes) / 1024).toFixed(1)} KB (Gmail clips at 102 KB)`);
   if (pngs) console.log(`axe-core: ${axeFailures ? `${axeFailures} emails with violations (see above)` : 'no violations'} in light and dark`);
   if (axeFailures) process.exitCode = 1;

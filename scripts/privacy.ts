@@ -9,7 +9,7 @@ import { useLocalStack } from './local-env.js';
 const USAGE = `usage: npm run privacy -- export <email>
        npm run privacy -- delete <email> --yes
 Runs against the local stack (npm start) by default. With --aws it uses your AWS credentials
-and the environment as deployed (TABLE_NAME, BASE_URL, MAIL_FROM, UNSUBSCRIBE_MAILTO, TOKEN_KEYS).`;
+and the environment as deployed (TABLE_NAME, BASE_URL, MAIL_FROM, REPLY_TO, UNSUBSCRIBE_MAILTO, TOKEN_KEYS).`;
 
 /** The author's side of readers' data rights: export or erase one address. */
 const { values, positionals } = parseArgs({

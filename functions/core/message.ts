@@ -16,6 +16,10 @@ export type CompiledCourse = {
 export type Placeholders = {
   greeting: string;
   unsubscribeUrl: string;
+  /** The service's /safety page, in every email's footer. */
+  safetyUrl: string;
+  /** Who signs the emails (AUTHOR_NAME). */
+  authorName: string;
   confirmUrl?: string;
   preferencesUrl?: string;
 };

@@ -1,5 +1,7 @@
 import { encode as qpEncode, wrap as qpWrap } from 'libqp';
-import { createMimeMessage } from 'mimetext';
+import { createMimeMessage, Mailbox, type MIMEMessage } from 'mimetext';
+import addressparser from 'nodemailer/lib/addressparser/index.js';
+import mimeFuncs from 'nodemailer/lib/mime-funcs/index.js';
 import { escapeHtml, type CompiledEmail, type Placeholders } from './message.js';
 
 /**
@@ -11,6 +13,8 @@ import { escapeHtml, type CompiledEmail, type Placeholders } from './message.js'
  */
 export type Recipient = {
   from: string;
+  /** Where replies go: a mailbox the author reads (the sending domain receives nothing). */
+  replyTo: string;
   to: string;
   date: Date;
   unsubscribeMailto: string;
@@ -21,7 +25,7 @@ type Slot = { name: string; kind: 'html' | 'text' | 'header' };
 type Skeleton = { statics: string[]; slots: Slot[] };
 
 const MARK = '\u0001';
-const HEADER_SLOTS = ['to', 'date', 'messageId', 'unsubscribeUrl'] as const;
+const HEADER_SLOTS = ['to', 'date', 'messageId', 'listUnsubscribe'] as const;
 const cache = new WeakMap<CompiledEmail, Map<string, Skeleton>>();
 
 function crlf(text: string): string {
@@ -67,16 +71,57 @@ function assertHeaderSafe(name: string, value: string): string {
   return value;
 }
 
-function prepare(template: CompiledEmail, from: string, unsubscribeMailto: string): Skeleton {
+/**
+ * A header's value folded by nodemailer at 76 columns, never right after the
+ * colon (mimetext writes `Name: ` itself). A URL longer than a line stays whole.
+ */
+function folded(name: string, value: string): string {
+  return mimeFuncs.foldLines(`${name}: ${value}`, 76).slice(name.length + 1).replace(/^\s+/, '');
+}
+/** Plain ASCII as it is; anything else as RFC 2047 encoded words of at most 75 characters. */
+const encodeText = (text: string): string => mimeFuncs.encodeWords(text, 'Q', 52, true);
+
+/** `Name <local@domain>` or a bare address, with the name quoted or encoded only when it must be. */
+function mailbox(header: string, value: string): string {
+  const [parsed, ...more] = addressparser(assertHeaderSafe(header, value));
+  if (!parsed || more.length > 0 || !('address' in parsed) || !/^[^\s@<>]+@[^\s@<>]+$/.test(parsed.address)) {
+    throw new Error(`the ${header} header takes one mailbox, got "${value}"`);
+  }
+  if (!parsed.name) return parsed.address;
+  const name = /^[\w ]*$/.test(parsed.name) ? parsed.name
+    : /^[\x20-\x7e]*$/.test(parsed.name) ? mimeFuncs.quoteString(parsed.name) : encodeText(parsed.name);
+  return `${name} <${parsed.address}>`;
+}
+
+/**
+ * mimetext base64-encodes every subject and display name, even plain ASCII,
+ * which spam filters score (FROM_EXCESS_BASE64, SUBJ_EXCESS_BASE64) and which
+ * breaks RFC 2047's 75 characters for a long subject: these fields are written
+ * as nodemailer encodes them instead.
+ */
+function replaceHeaders(mime: MIMEMessage, values: Record<string, string>): void {
+  for (const field of mime.headers.fields) {
+    const value = values[field.name];
+    if (value !== undefined) field.dump = () => folded(field.name, value);
+  }
+}
+
+type Sender = Pick<Recipient, 'from' | 'replyTo' | 'unsubscribeMailto'>;
+
+function prepare(template: CompiledEmail, sender: Sender): Skeleton {
   if (template.subject.includes('{{')) throw new Error('subjects carry no placeholders');
   const header = (name: string) => `${MARK}header:${name}${MARK}`;
   const mime = createMimeMessage();
-  mime.setSender(assertHeaderSafe('From', from));
+  const from = mailbox('From', sender.from);
+  const replyTo = mailbox('Reply-To', sender.replyTo);
+  mime.setSender(from);
+  mime.setHeader('Reply-To', new Mailbox(replyTo));
   mime.setRecipient('recipient@skeleton.invalid');
-  mime.setSubject(template.subject);
+  mime.setSubject(assertHeaderSafe('Subject', template.subject));
+  replaceHeaders(mime, { From: from, 'Reply-To': replyTo, Subject: encodeText(template.subject) });
   mime.setHeader('Date', header('date'));
   mime.setHeader('Message-ID', header('messageId'));
-  mime.setHeader('List-Unsubscribe', `<${header('unsubscribeUrl')}>, <${assertHeaderSafe('List-Unsubscribe', unsubscribeMailto)}>`);
+  mime.setHeader('List-Unsubscribe', header('listUnsubscribe'));
   mime.setHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
   mime.addMessage({ contentType: 'text/plain', encoding: 'quoted-printable', data: qpBody(template.text, 'text') });
   mime.addMessage({ contentType: 'text/html', encoding: 'quoted-printable', data: qpBody(template.html, 'html') });
@@ -92,12 +137,12 @@ function prepare(template: CompiledEmail, from: string, unsubscribeMailto: strin
   return { statics, slots };
 }
 
-function skeletonFor(template: CompiledEmail, from: string, unsubscribeMailto: string): Skeleton {
+function skeletonFor(template: CompiledEmail, sender: Sender): Skeleton {
   let byConfig = cache.get(template);
   if (!byConfig) cache.set(template, (byConfig = new Map()));
-  const key = `${from}\n${unsubscribeMailto}`;
+  const key = `${sender.from}\n${sender.replyTo}\n${sender.unsubscribeMailto}`;
   let skeleton = byConfig.get(key);
-  if (!skeleton) byConfig.set(key, (skeleton = prepare(template, from, unsubscribeMailto)));
+  if (!skeleton) byConfig.set(key, (skeleton = prepare(template, sender)));
   return skeleton;
 }
 
@@ -105,12 +150,14 @@ let sequence = 0;
 
 /** The raw RFC 5322 message for one reader: multipart/alternative, one-click unsubscribe headers. */
 export function composeMessage(template: CompiledEmail, recipient: Recipient): string {
-  const { statics, slots } = skeletonFor(template, recipient.from, recipient.unsubscribeMailto);
+  const { statics, slots } = skeletonFor(template, recipient);
+  const unsubscribe = `<${assertHeaderSafe('List-Unsubscribe', recipient.values.unsubscribeUrl)}>, <${assertHeaderSafe('List-Unsubscribe', recipient.unsubscribeMailto)}>`;
   const headers: Record<(typeof HEADER_SLOTS)[number], string> = {
     to: assertHeaderSafe('To', recipient.to),
     date: recipient.date.toUTCString().replace('GMT', '+0000'),
     messageId: `<${recipient.date.getTime().toString(36)}.${(sequence++).toString(36)}.${Math.random().toString(36).slice(2)}@${recipient.from.split('@').at(-1)?.replace(/>.*$/, '') ?? 'letgo'}>`,
-    unsubscribeUrl: assertHeaderSafe('List-Unsubscribe', recipient.values.unsubscribeUrl),
+    // Folded here, per reader: the URL's length decides where the line breaks.
+    listUnsubscribe: folded('List-Unsubscribe', unsubscribe),
   };
   let raw = statics[0] ?? '';
   slots.forEach((slot, i) => {

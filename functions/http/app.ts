@@ -8,6 +8,7 @@ import { linkRoutes } from './link-routes.js';
 import type { HumanCheck } from '../adapters/turnstile.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
+import { safetyRoutes } from './safety-page.js';
 import { signupRoutes } from './signup-routes.js';
 
 export type AppDeps = ServiceDeps & {
@@ -25,6 +26,7 @@ export const MAX_BODY_BYTES = 16 * 1024;
 export const ROUTES: Record<string, string> = {
   '/': 'GET, HEAD',
   '/health': 'GET, HEAD',
+  '/safety': 'GET, HEAD',
   '/subscribe': 'POST, OPTIONS',
   '/confirm': 'GET, HEAD, POST',
   '/confirm/resend': 'POST',
@@ -112,6 +114,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', signupRoutes(deps));
   app.route('/', linkRoutes(deps));
   app.route('/', preferencesRoutes(deps));
+  app.route('/', safetyRoutes(deps));
   app.notFound((c) => {
     const allow = ROUTES[c.req.path];
     if (allow) return errorResponse(c, new AppError('method-not-allowed', `This address takes ${allow}.`, undefined, { allow }));

@@ -49,7 +49,7 @@ export function page(title: string, body: Html, withScript = false, turnstile = 
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
-<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email.</footer></main>
+<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a></footer></main>
 ${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}${turnstile ? html`<script src="${TURNSTILE_ORIGIN}/turnstile/v0/api.js" async defer></script>` : ''}</body></html>`;
 }
 
@@ -100,7 +100,8 @@ ${extras.formToken ? html`<input type="hidden" name="form_token" value="${extras
 ${extras.turnstileSiteKey ? html`<div class="cf-turnstile gap" data-sitekey="${extras.turnstileSiteKey}"></div>${fieldError(errors, 'human')}` : ''}
 <button type="submit">Start the course</button>
 <p class="hint">We will email you a link to confirm. Every email has a one-tap unsubscribe.</p>
-</form>`,
+</form>
+<p class="hint gap">Let Go is not a crisis service. If you are not safe, or need to talk to someone today, <a href="/safety">here is where to find help</a>.</p>`,
     true,
     Boolean(extras.turnstileSiteKey),
   );

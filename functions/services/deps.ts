@@ -9,7 +9,7 @@ export type ServiceDeps = {
   mailer: Mailer;
   clock: Clock;
   course: CompiledCourse;
-  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'unsubscribeMailto' | 'keys'>;
+  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'replyTo' | 'authorName' | 'safetyResourcesUrl' | 'unsubscribeMailto' | 'keys'>;
   log?: (event: string, fields: Record<string, unknown>) => void;
   /** Abuse limits that hold across instances; every entry point supplies one, unit tests may not. */
   limiter?: RateLimiter;

@@ -14,9 +14,11 @@ export async function sendTemplate(
   now: Date,
 ): Promise<{ messageId: string }> {
   const links = readerLinks(deps, sub.email, now, sub.optinId);
-  const values = { greeting: greetingFor(sub.firstName), ...links };
+  const { baseUrl, authorName } = deps.config;
+  const values = { greeting: greetingFor(sub.firstName), ...links, safetyUrl: `${baseUrl}/safety`, authorName };
   const raw = composeMessage(template, {
     from: deps.config.mailFrom,
+    replyTo: deps.config.replyTo,
     to: sub.email,
     date: now,
     unsubscribeMailto: deps.config.unsubscribeMailto,

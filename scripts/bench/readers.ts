@@ -13,6 +13,8 @@ const consent = { at: NOW.toISOString(), ip: '192.0.2.1', userAgent: 'bench', fo
 export const benchConfig = {
   baseUrl: 'https://letgo.example',
   mailFrom: 'Let Go <course@letgo.example>',
+  replyTo: 'Robin <robin@letgo.example>',
+  authorName: 'Robin from Let Go',
   unsubscribeMailto: 'mailto:unsubscribe@letgo.example?subject=unsubscribe',
   keys: parseKeyring(`b1:${Buffer.alloc(32, 9).toString('base64')}`),
 };

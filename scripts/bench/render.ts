@@ -60,12 +60,13 @@ export async function measureRender() {
   const lessons = (course as CompiledCourse).lessons;
   // Links are per reader; made once here, so the measure is the template and MIME work alone.
   const links = readerLinks(benchDeps(createMemoryStore(), sinkMailer()), 'reader@bench.example', NOW);
-  const values = { greeting: greetingFor('Sam'), ...links };
+  const values = { greeting: greetingFor('Sam'), ...links, safetyUrl: `${benchConfig.baseUrl}/safety`, authorName: benchConfig.authorName };
   const oursMs = await perCall(20_000, (i) => {
     const lesson = lessons[i % TOTAL_DAYS];
     if (!lesson) throw new Error('no lesson');
     return composeMessage(lesson, {
       from: benchConfig.mailFrom,
+      replyTo: benchConfig.replyTo,
       to: 'reader@bench.example',
       date: NOW,
       unsubscribeMailto: benchConfig.unsubscribeMailto,

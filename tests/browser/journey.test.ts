@@ -81,6 +81,12 @@ describe('a reader in a browser', () => {
     const unsubscribeHref = await page.getByRole('link', { name: 'Unsubscribe', exact: true }).getAttribute('href');
     const preferencesHref = await page.getByRole('link', { name: 'Preferences', exact: true }).getAttribute('href');
     expect(preferencesHref).toMatch(new RegExp(`^${stack.baseUrl}/preferences\\?t=`));
+    const safetyHref = await page.getByRole('link', { name: 'Safety', exact: true }).getAttribute('href');
+    expect(safetyHref).toBe(`${stack.baseUrl}/safety`);
+
+    await checkpoint('safety', await page.goto(safetyHref ?? ''));
+    expect(await heading()).toBe('Your safety comes first');
+    expect(await page.getByRole('link', { name: 'Find A Helpline' }).getAttribute('href')).toBe('https://findahelpline.com');
 
     await checkpoint('unsubscribe-question', await page.goto(unsubscribeHref ?? ''));
     expect(await heading()).toBe('Unsubscribe?');

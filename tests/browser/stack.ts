@@ -35,6 +35,7 @@ export async function startApp(start: string) {
     TABLE_NAME: table,
     BASE_URL: baseUrl,
     MAIL_FROM: 'Let Go <course@letgo.test>',
+    REPLY_TO: 'Robin <robin@letgo.test>',
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
     TOKEN_KEYS: newTokenKey('browser1'),
   };

@@ -19,7 +19,11 @@ export type FunctionArgs = {
 
 // A variable path: tsc must not follow it (sst.config.ts is typed by SST's globals, not this project's).
 export const CONFIG = new URL('../../sst.config.ts', import.meta.url).href;
-export const ENV = { MAIL_FROM: 'Let Go <course@mail.letgo.test>', UNSUBSCRIBE_MAILTO: 'mailto:author@letgo.test?subject=unsubscribe' };
+export const ENV = {
+  MAIL_FROM: 'Let Go <course@mail.letgo.test>',
+  REPLY_TO: 'Robin <robin@letgo.test>',
+  UNSUBSCRIBE_MAILTO: 'mailto:author@letgo.test?subject=unsubscribe',
+};
 
 let uninstall: (() => void) | undefined;
 

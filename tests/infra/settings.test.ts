@@ -5,7 +5,7 @@ import { readSettings } from '../../infra/settings.js';
 describe('deploy-time settings (infra/settings.ts)', () => {
   it('derives the SES identity and the unsubscribe mailbox from MAIL_FROM', () => {
     const mailto = 'mailto:author@example.com?subject=unsubscribe';
-    expect(readSettings('prod', { MAIL_FROM: 'Let Go <Course@Mail.Example.com>', UNSUBSCRIBE_MAILTO: mailto })).toMatchObject({
+    expect(readSettings('prod', { MAIL_FROM: 'Let Go <Course@Mail.Example.com>', UNSUBSCRIBE_MAILTO: mailto, REPLY_TO: 'a@example.com' })).toMatchObject({
       production: true,
       senderDomain: 'mail.example.com',
       unsubscribeMailto: mailto,
@@ -20,7 +20,7 @@ describe('deploy-time settings (infra/settings.ts)', () => {
   });
 
   it('fails with the name of what is missing or wrong', () => {
-    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com' };
+    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com', REPLY_TO: 'c@example.com' };
     expect(() => readSettings('prod', {})).toThrow(/MAIL_FROM is not set/);
     expect(() => readSettings('prod', { ...ok, MAIL_FROM: 'Let Go <nobody>' })).toThrow(/MAIL_FROM must be/);
     expect(() => readSettings('prod', { MAIL_FROM: ok.MAIL_FROM })).toThrow(/UNSUBSCRIBE_MAILTO is not set/);
@@ -28,6 +28,28 @@ describe('deploy-time settings (infra/settings.ts)', () => {
     expect(() => readSettings('prod', { ...ok, DNS: 'cloudflare' })).toThrow(/DNS must be/);
     expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'https://x.test/' })).toThrow(/API_DOMAIN/);
     expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', DNS: 'manual' })).toThrow(/API_CERT_ARN/);
+  });
+
+  it('requires in production a Reply-To that reaches a person, and checks it like MAIL_FROM', () => {
+    const ok = { MAIL_FROM: 'Let Go <course@mail.example.com>', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com?subject=unsubscribe' };
+    expect(() => readSettings('prod', ok)).toThrow(/REPLY_TO is not set: add REPLY_TO="Your Name <you@example.com>"/);
+    expect(readSettings('prod', { ...ok, REPLY_TO: ' Robin <robin@example.com> ' })).toMatchObject({ replyTo: 'Robin <robin@example.com>' });
+    expect(readSettings('prod', { ...ok, REPLY_TO: 'robin@example.com' })).toMatchObject({ replyTo: 'robin@example.com' });
+    for (const bad of ['Robin', 'Robin <robin>', 'Robin <robin@example.com>\r\nBcc: x@example.com', '<a> <robin@example.com>', 'a@b@example.com']) {
+      expect(() => readSettings('prod', { ...ok, REPLY_TO: bad }), bad).toThrow(/REPLY_TO must be/);
+    }
+    expect(() => readSettings('prod', { ...ok, REPLY_TO: 'Course@Mail.Example.com' })).toThrow(/not the sending address/);
+    // A dev stage may leave it out: replies go to the unsubscribe mailbox, which the author reads.
+    expect(readSettings('alice', ok)).toMatchObject({ replyTo: 'b@example.com' });
+  });
+
+  it('takes an optional sign-off and an https page of local support', () => {
+    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com', REPLY_TO: 'c@example.com' };
+    expect(readSettings('prod', ok)).toMatchObject({ authorName: undefined, safetyResourcesUrl: undefined });
+    expect(readSettings('prod', { ...ok, AUTHOR_NAME: ' Robin from Let Go ', SAFETY_RESOURCES_URL: 'https://help.example.org/near-you' }))
+      .toMatchObject({ authorName: 'Robin from Let Go', safetyResourcesUrl: 'https://help.example.org/near-you' });
+    expect(() => readSettings('prod', { ...ok, AUTHOR_NAME: 'x'.repeat(61) })).toThrow(/AUTHOR_NAME must be/);
+    expect(() => readSettings('prod', { ...ok, SAFETY_RESOURCES_URL: 'http://help.example.org' })).toThrow(/SAFETY_RESOURCES_URL must be an https/);
   });
 });
 

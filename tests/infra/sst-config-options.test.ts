@@ -30,9 +30,23 @@ describe('sst.config.ts options', () => {
     expect(fn('Api').link).toContain('sst.Secret:TurnstileSecret');
   });
 
-  it('refuses to deploy without MAIL_FROM, naming it', async () => {
+  it('refuses to deploy without MAIL_FROM or REPLY_TO, naming it', async () => {
     const { config } = await loadConfig('prod', { MAIL_FROM: '' });
     await expect(config.run()).rejects.toThrow(/MAIL_FROM is not set/);
+    const noReplyTo = await loadConfig('prod', { REPLY_TO: '' });
+    await expect(noReplyTo.config.run()).rejects.toThrow(/REPLY_TO is not set/);
+  });
+
+  it('hands the sign-off and the local support page to the functions that send and show them', async () => {
+    const { fn, cronFunction } = await prod({ AUTHOR_NAME: 'Robin from Let Go', SAFETY_RESOURCES_URL: 'https://help.example.org/near-you' });
+    expect(fn('Api').environment).toMatchObject({ AUTHOR_NAME: 'Robin from Let Go', SAFETY_RESOURCES_URL: 'https://help.example.org/near-you' });
+    expect(cronFunction().environment).toMatchObject({ AUTHOR_NAME: 'Robin from Let Go', REPLY_TO: 'Robin <robin@letgo.test>' });
+  });
+
+  it('leaves both out when unset: the sign-off is then the display name of MAIL_FROM', async () => {
+    const { fn } = await prod();
+    expect(fn('Api').environment).not.toHaveProperty('AUTHOR_NAME');
+    expect(fn('Api').environment).not.toHaveProperty('SAFETY_RESOURCES_URL');
   });
 });
 

@@ -143,7 +143,7 @@ describe('sst.config.ts, stage prod', () => {
     expect(api.environment).not.toHaveProperty('BASE_URL'); // derived from the Function URL per request
     for (const env of [{ ...api.environment, BASE_URL: 'https://x.lambda-url.us-east-1.on.aws' }, { ...cronFunction().environment, BASE_URL: 'https://x.test' }]) {
       const config = loadAppConfig({ ...env, TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` });
-      expect(config).toMatchObject({ tableName: '<Subscribers.name>', mailFrom: ENV.MAIL_FROM, unsubscribeMailto: ENV.UNSUBSCRIBE_MAILTO });
+      expect(config).toMatchObject({ tableName: '<Subscribers.name>', mailFrom: ENV.MAIL_FROM, replyTo: ENV.REPLY_TO, unsubscribeMailto: ENV.UNSUBSCRIBE_MAILTO });
     }
     expect(fn('Feedback').environment).toEqual({ TABLE_NAME: '<Subscribers.name>', FEEDBACK_TOPIC_ARN: '<MailFeedback.arn>' });
   });

@@ -74,14 +74,14 @@ export function observeSchedule(store: SubscriberStore) {
 
 /** SES's side: accepts a message into the readers' mailboxes and notes which lesson it was. */
 export function createMailbox(course: CompiledCourse, clock: Clock, ledger: Ledger, schedule: ReturnType<typeof observeSchedule>): Mailbox {
-  const dayOfSubject = new Map(course.lessons.map((lesson) => [lesson.subject, lesson.day]));
-  if (dayOfSubject.size !== course.lessons.length) throw new Error('lesson subjects must be unique for the simulation');
+  const days = new Set(course.lessons.map((lesson) => lesson.day));
   let accepted = 0;
   const delivered = new Set<string>();
   return {
     accept(to, raw) {
-      const encoded = /^Subject: =\?utf-8\?B\?([^?]+)\?=/m.exec(raw)?.[1] ?? '';
-      const day = dayOfSubject.get(Buffer.from(encoded, 'base64').toString('utf8'));
+      // The lesson's first line, "Day N of 21" (plain ASCII in the text part), whatever the Subject's encoding.
+      const day = Number(/^Day (\d+) of \d+\r$/m.exec(raw)?.[1]);
+      if (!days.has(day)) throw new Error(`mail to ${to} is not a lesson`);
       const lesson = day ? schedule.lessonInFlight(to, day) : undefined;
       if (!day || !lesson) throw new Error(`mail to ${to} is not the lesson its claim holds`);
       const at = clock.now().getTime();

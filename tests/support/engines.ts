@@ -64,6 +64,7 @@ export function lambdaEnv(tableName: string): Record<string, string> {
     AWS_ENDPOINT_URL_SES: inject('sesUrl'),
     TABLE_NAME: tableName,
     MAIL_FROM: 'Let Go <course@letgo.test>',
+    REPLY_TO: 'Robin <robin@letgo.test>',
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
     TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
   };

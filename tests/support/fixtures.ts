@@ -15,6 +15,8 @@ export const TEST_KEYS = parseKeyring(
 export const testConfig = {
   baseUrl: 'https://letgo.test',
   mailFrom: 'Let Go <course@letgo.test>',
+  replyTo: 'Robin <robin@letgo.test>',
+  authorName: 'Robin from Let Go',
   unsubscribeMailto: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
   keys: TEST_KEYS,
 };
@@ -52,10 +54,10 @@ export function linkIn(text: string, path: string, base = testConfig.baseUrl): s
 
 export type { Clock, Mailer, SubscriberStore };
 
-/** A header's raw value as sent (mailparser folds List-* headers into a structured `list` entry). */
+/** A header's raw value as sent, unfolded (mailparser folds List-* headers into a structured `list` entry). */
 export function headerValue(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((header) => header.key === name.toLowerCase())?.line;
-  return line?.slice(line.indexOf(':') + 1).trim();
+  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n(?=[ \t])/g, '').trim();
 }
 
 /**

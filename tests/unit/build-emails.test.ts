@@ -195,10 +195,10 @@ describe('markdownToText', () => {
 });
 
 const ALLOWED: Record<string, string[]> = {
-  confirmation: ['greeting', 'confirmUrl', 'unsubscribeUrl'],
-  alreadyEnrolled: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
-  complete: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  confirmation: ['greeting', 'confirmUrl', 'safetyUrl', 'unsubscribeUrl'],
+  alreadyEnrolled: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 function expectOnlyPlaceholders(content: string, allowed: string[]): void {
   const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (allowed.includes(name) ? '' : m));

@@ -11,9 +11,15 @@ const values = {
   greeting: 'Hi Zoë <b>&</b> "friends",',
   unsubscribeUrl: 'https://letgo.test/unsubscribe?t=v1.k1.abc_DEF-123==',
   preferencesUrl: 'https://letgo.test/preferences?t=v1.k1.xyz',
+  safetyUrl: 'https://letgo.test/safety',
+  authorName: 'Robin from Let Go',
 };
-const compose = (to = 'zoe@example.com') =>
-  composeMessage(lesson, { from: 'Let Go <course@letgo.test>', to, date: new Date('2027-03-08T12:00:00Z'), unsubscribeMailto: 'mailto:u@letgo.test', values });
+const sender = { from: 'Let Go <course@letgo.test>', replyTo: 'Robin <robin@letgo.test>', unsubscribeMailto: 'mailto:u@letgo.test' };
+const compose = (to = 'zoe@example.com', template = lesson, from = sender) =>
+  composeMessage(template, { ...from, to, date: new Date('2027-03-08T12:00:00Z'), values });
+/** One header as it stands in the raw message, folded lines and all. */
+const rawHeader = (raw: string, name: string): string | undefined =>
+  raw.slice(0, raw.indexOf('\r\n\r\n')).match(new RegExp(`^${name}: .*(?:\r\n[ \t].*)*`, 'im'))?.[0];
 
 describe('composeMessage', () => {
   it('decodes to exactly the filled template, with the reader values escaped in HTML only', async () => {
@@ -46,7 +52,7 @@ describe('composeMessage', () => {
         async (tail, name) => {
           const url = `https://letgo.test/preferences?t=${tail}`;
           const raw = composeMessage(lesson, {
-            from: 'Let Go <course@letgo.test>', to: 'r@example.com', date: new Date(0), unsubscribeMailto: 'mailto:u@letgo.test',
+            ...sender, to: 'r@example.com', date: new Date(0),
             values: { ...values, greeting: `Hi ${name},`, preferencesUrl: url },
           });
           const mail = await simpleParser(raw);
@@ -62,5 +68,40 @@ describe('composeMessage', () => {
     const id = (raw: string) => raw.match(/^Message-ID: (.+)$/m)?.[1];
     expect(id(compose())).not.toBe(id(compose()));
     expect(() => compose('a@example.com\r\nBcc: b@example.com')).toThrow(/line break/);
+    expect(() => compose('a@example.com', lesson, { ...sender, replyTo: 'r@letgo.test\r\nBcc: b@example.com' })).toThrow(/line break/);
+    expect(() => compose('a@example.com', lesson, { ...sender, replyTo: 'a@letgo.test, b@letgo.test' })).toThrow(/one mailbox/);
+  });
+
+  // rspamd scores an encoded word around plain ASCII (FROM_EXCESS_BASE64, SUBJ_EXCESS_BASE64: +3 on every email).
+  it('writes a plain ASCII subject and display names as they are, not as encoded words', async () => {
+    const ascii = { ...lesson, subject: 'Please confirm: your 21-day Let Go course' };
+    const raw = compose('zoe@example.com', ascii);
+    expect(rawHeader(raw, 'Subject')).toBe('Subject: Please confirm: your 21-day Let Go course');
+    expect(rawHeader(raw, 'From')).toBe('From: Let Go <course@letgo.test>');
+    expect(rawHeader(raw, 'Reply-To')).toBe('Reply-To: Robin <robin@letgo.test>');
+    expect(raw.slice(0, raw.indexOf('\r\n\r\n'))).not.toContain('=?');
+    const mail = await simpleParser(raw);
+    expect(mail.replyTo?.value).toEqual([{ name: 'Robin', address: 'robin@letgo.test' }]);
+    expect(mail.from?.value).toEqual([{ name: 'Let Go', address: 'course@letgo.test' }]);
+  });
+
+  it('encodes anything else as RFC 2047 words of at most 75 characters, folded, that decode back exactly', async () => {
+    const subject = 'Zoë’s “long” week: a subject with typographic quotes — and more';
+    const from = { ...sender, from: 'Zoë “Let Go” Åberg <course@letgo.test>', replyTo: '"Robin, the author" <robin@letgo.test>' };
+    const raw = compose('zoe@example.com', { ...lesson, subject }, from);
+    const headers = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    for (const word of headers.match(/=\?[^?]+\?[QB]\?[^?]*\?=/g) ?? []) expect(word.length, word).toBeLessThanOrEqual(75);
+    expect(rawHeader(raw, 'Subject')?.split('\r\n').length).toBeGreaterThan(1);
+    for (const line of headers.split('\r\n').filter((l) => !l.includes('://'))) expect(line.length, line).toBeLessThanOrEqual(78);
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toBe(subject);
+    expect(mail.from?.value).toEqual([{ name: 'Zoë “Let Go” Åberg', address: 'course@letgo.test' }]);
+    expect(mail.replyTo?.value).toEqual([{ name: 'Robin, the author', address: 'robin@letgo.test' }]);
+  });
+
+  it('folds List-Unsubscribe between its two addresses', async () => {
+    const raw = compose();
+    expect(rawHeader(raw, 'List-Unsubscribe')).toBe(`List-Unsubscribe: <${values.unsubscribeUrl}>,\r\n <mailto:u@letgo.test>`);
+    expect(headerValue(await simpleParser(raw), 'List-Unsubscribe')).toBe(`<${values.unsubscribeUrl}>, <mailto:u@letgo.test>`);
   });
 });
