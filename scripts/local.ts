@@ -32,6 +32,8 @@ async function main(): Promise<void> {
     const ownDynamo = process.env.AWS_ENDPOINT_URL_DYNAMODB;
     const dynamo = ownDynamo ? { url: ownDynamo } : await startDynalite(DYNAMO_PORT, join(DATA_DIR, 'dynamo'));
     if ('stop' in dynamo) stops.push(dynamo.stop);
+    // Released before dynalite closes: whatever happens there, the data dir is free again.
+    stops.push(async () => claim.release());
 
     // Emailed links must name the app's real port, so it listens before the runtime is built.
     let app: Hono | undefined;
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     // One pass at a time; a simulated minute apart, but never busier than once a second.
     const intervalMs = Math.max(1000, Math.min(30_000, 60_000 / speed));
     let timer: NodeJS.Timeout | undefined;
+    let pass: Promise<void> | undefined;
     let stopping = false;
     const tick = async () => {
       try {
@@ -73,12 +76,14 @@ async function main(): Promise<void> {
       } catch (error) {
         console.error('drip pass failed:', error);
       }
-      if (!stopping) timer = setTimeout(tick, intervalMs);
+      if (!stopping) timer = setTimeout(() => void (pass = tick()), intervalMs);
     };
-    if (scheduler) void tick();
+    if (scheduler) pass = tick();
+    // A pass still talking to dynalite when it closes would crash the stop: let it finish first.
     stops.push(async () => {
       stopping = true;
       clearTimeout(timer);
+      await pass;
     });
 
     const baseUrl = process.env.BASE_URL as string;
@@ -99,7 +104,6 @@ Press Ctrl-C to stop.`);
 
   const stop = async () => {
     await stopAll();
-    claim.release();
     process.exit(0);
   };
   process.once('SIGINT', stop);

@@ -38,17 +38,30 @@ export async function startMailbox(options: MailboxOptions): Promise<Mailbox> {
     return Promise.all(emails.map(async (email) => ({ email, zone: await zoneOf(email) })));
   };
 
+  // aws-ses-v2-local stores an email before it answers, and its send time is added once the
+  // answer is back: sends and reads take turns, so nothing reads an email without it.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(work: () => Promise<T>): Promise<T> => {
+    const run = turn.then(work, work);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+
   const app = new Hono();
-  app.get('/', async (c) => c.html(listPage(await view(mailboxEmails()), options.file)));
+  app.get('/', async (c) => c.html(listPage(await inTurn(() => view(mailboxEmails())), options.file)));
+  app.get('/store', (c) => inTurn(() => forward(c)));
   app.get('/email/:id', async (c) => {
-    const email = findEmail(c.req.param('id'));
+    const email = await inTurn(async () => findEmail(c.req.param('id')));
     if (!email) return c.html('<p>That email is not in the mailbox (it may have been emptied). <a href="/">All mail</a></p>', 404);
     const [shown] = await view([email]);
     return c.html(emailPage(shown as MailView));
   });
   app.post('/clear-store', async (c) => {
-    const answer = await forward(c);
-    if (answer.ok) clearMailboxFile(options.file);
+    const answer = await inTurn(async () => {
+      const cleared = await forward(c);
+      if (cleared.ok) clearMailboxFile(options.file);
+      return cleared;
+    });
     // The inbox's own button posts a form; API clients (tests) get aws-ses-v2-local's answer.
     const fromPage = c.req.header('content-type')?.startsWith('application/x-www-form-urlencoded');
     return fromPage && answer.ok ? c.redirect('/', 303) : answer;
@@ -56,15 +69,17 @@ export async function startMailbox(options: MailboxOptions): Promise<Mailbox> {
   app.all('*', async (c) => {
     if (c.req.method !== 'POST') return forward(c);
     const body = await c.req.arrayBuffer();
-    const answer = await forward(c, body);
-    if (!answer.ok) return answer;
-    const text = await answer.text();
     const sentAt = dateHeader(new URLSearchParams(Buffer.from(body).toString('utf8')).get('RawMessage.Data'));
-    for (const id of messageIdsIn(text)) {
-      const email = findEmail(id);
-      if (email) keepEmail(options.file, email, sentAt);
-    }
-    return new Response(text, { status: answer.status, headers: answer.headers });
+    return inTurn(async () => {
+      const answer = await forward(c, body);
+      if (!answer.ok) return answer;
+      const text = await answer.text();
+      for (const id of messageIdsIn(text)) {
+        const email = findEmail(id);
+        if (email) keepEmail(options.file, email, sentAt);
+      }
+      return new Response(text, { status: answer.status, headers: answer.headers });
+    });
   });
 
   const front = createAdaptorServer({ fetch: app.fetch }) as Server;

@@ -97,7 +97,7 @@ export function runCommand(script: string, args: string[], env: Record<string, s
   });
 }
 
-export type StoredEmail = { messageId: string; subject: string; destination: { to: string[] }; sentAt?: string };
+export type StoredEmail = { messageId: string; subject: string; destination: { to: string[] }; body: { text?: string }; sentAt?: string };
 
 /** Signs a reader up through the app, as the JSON form does, and waits for their email in the mailbox. */
 export async function signUpAndWait(stack: RunningStack, email: string, timezone: string): Promise<StoredEmail> {
@@ -107,12 +107,27 @@ export async function signUpAndWait(stack: RunningStack, email: string, timezone
     body: JSON.stringify({ email, timezone, send_hour: 8 }),
   });
   if (!response.ok) throw new Error(`sign-up answered ${response.status}: ${await response.text()}`);
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const found = (await mailbox(stack)).find((mail) => mail.destination.to.includes(email));
+  return waitForEmail(stack, email, 0);
+}
+
+/** Waits for the reader's email number `index` (0: the first they got) to land in the mailbox. */
+export async function waitForEmail(stack: RunningStack, email: string, index: number, waitMs = 30_000): Promise<StoredEmail> {
+  const deadline = Date.now() + waitMs;
+  while (Date.now() < deadline) {
+    const found = (await mailbox(stack)).filter((mail) => mail.destination.to.includes(email))[index];
     if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`no email to ${email} in the mailbox`);
+  throw new Error(`no email number ${index + 1} to ${email} in the mailbox after ${waitMs / 1000} s`);
+}
+
+/** Presses Confirm, as the confirmation email's link and its page's button do. */
+export async function confirmFrom(stack: RunningStack, confirmation: StoredEmail): Promise<void> {
+  const link = confirmation.body.text?.match(/https?:\/\/\S+\/confirm\?t=[\w.-]+/)?.[0];
+  if (!link) throw new Error(`no confirm link in "${confirmation.subject}"`);
+  const t = new URL(link).searchParams.get('t') ?? '';
+  const response = await fetch(`${stack.baseUrl}/confirm`, { method: 'POST', body: new URLSearchParams({ t }) });
+  if (!response.ok) throw new Error(`confirm answered ${response.status}`);
 }
 
 export async function mailbox(stack: RunningStack): Promise<StoredEmail[]> {
