@@ -92,3 +92,7 @@ ${email.body.html
 ${email.body.text ? html`<h2>Plain-text part</h2><pre>${linkedText(email.body.text)}</pre>` : ''}`;
   return page(email.subject, body, { code: FIT, data: {} });
 }
+
+export function missingPage(): Html {
+  return page('Not here', html`<p><a href="/">← All mail</a></p><h1>That email is not in the mailbox</h1><p>The mailbox may have been emptied since.</p>`);
+}

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { closeServer, listen, sesLocal } from '../local-stack.js';
 import { clearMailboxFile, dateHeader, findEmail, keepEmail, mailboxEmails, messageIdsIn, restoreMailbox, type MailboxEmail } from './mailbox-file.js';
-import { emailPage, listPage, type MailView } from './mailbox-pages.js';
+import { emailPage, listPage, missingPage, type MailView } from './mailbox-pages.js';
 
 export type MailboxOptions = {
   port: number;
@@ -26,7 +26,10 @@ export async function startMailbox(options: MailboxOptions): Promise<Mailbox> {
   const restored = restoreMailbox(options.file);
   const upstream = await sesLocal({ port: 0, host: '127.0.0.1' });
   const target = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
-  const forward = (c: Context, body?: ArrayBuffer) => proxy(`${target}${new URL(c.req.url).pathname}${new URL(c.req.url).search}`, { raw: c.req.raw, ...(body && { body }) });
+  const forward = (c: Context, body?: ArrayBuffer) => {
+    const { pathname, search } = new URL(c.req.url);
+    return proxy(`${target}${pathname}${search}`, { raw: c.req.raw, ...(body && { body }) });
+  };
 
   const view = async (emails: readonly MailboxEmail[]): Promise<MailView[]> => {
     const zones = new Map<string, Promise<string | undefined>>();
@@ -48,11 +51,11 @@ export async function startMailbox(options: MailboxOptions): Promise<Mailbox> {
   };
 
   const app = new Hono();
-  app.get('/', async (c) => c.html(listPage(await inTurn(() => view(mailboxEmails())), options.file)));
+  app.get('/', async (c) => c.html(listPage(await view(await inTurn(async () => [...mailboxEmails()])), options.file)));
   app.get('/store', (c) => inTurn(() => forward(c)));
   app.get('/email/:id', async (c) => {
     const email = await inTurn(async () => findEmail(c.req.param('id')));
-    if (!email) return c.html('<p>That email is not in the mailbox (it may have been emptied). <a href="/">All mail</a></p>', 404);
+    if (!email) return c.html(missingPage(), 404);
     const [shown] = await view([email]);
     return c.html(emailPage(shown as MailView));
   });
