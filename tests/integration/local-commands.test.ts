@@ -5,13 +5,15 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dynamoClient } from '../support/engines.js';
-import { newDataDir, runCommand, signUpAndWait, startStack, type Stack } from './local-process.js';
+import { newDataDir, removeDataDirs, runCommand, signUpAndWait, startStack, type Stack } from './local-process.js';
 
 /**
  * `npm run drip`, `privacy` and `breaker` find the running stack from .data/stack.json, on
  * whatever ports it took, and say so in one line when there is none. And `npm start` on a
  * DynamoDB of your own (AWS_ENDPOINT_URL_DYNAMODB) leaves dynalite out.
  */
+afterAll(removeDataDirs);
+
 const commands: Array<[string, string[]]> = [
   ['drip', ['--now', '2026-12-02T08:00:00Z']],
   ['privacy', ['export', 'nobody@example.com']],

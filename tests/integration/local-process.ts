@@ -1,6 +1,6 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunningStack } from '../../scripts/stack-file.js';
@@ -12,7 +12,17 @@ import type { RunningStack } from '../../scripts/stack-file.js';
  */
 const STARTUP_MS = 90_000;
 
-export const newDataDir = () => mkdtempSync(join(tmpdir(), 'letgo-stack-'));
+const dataDirs: string[] = [];
+export function newDataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'letgo-stack-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+/** For afterAll, once every stack of the file has stopped. */
+export function removeDataDirs(): void {
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
 
 /** The environment of a fresh shell: nothing inherited that names a port, an engine or a table. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -58,7 +68,13 @@ export async function startStack(dataDir: string, env: Record<string, string> = 
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  const record = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RunningStack;
+  let record: RunningStack;
+  try {
+    record = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as RunningStack;
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`npm start is running but left no readable ${join(dataDir, 'stack.json')}`, { cause: error });
+  }
   return {
     child,
     record,

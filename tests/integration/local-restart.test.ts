@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, describe, expect, it } from 'vitest';
-import { confirmFrom, mailbox, newDataDir, signUpAndWait, startAndWaitForExit, startStack, waitForEmail, type Stack } from './local-process.js';
+import { confirmFrom, mailbox, newDataDir, removeDataDirs, signUpAndWait, startAndWaitForExit, startStack, waitForEmail, type Stack } from './local-process.js';
 
 /**
  * `npm start` stopped and started again on the same .data/: the mailbox keeps its mail,
@@ -21,6 +21,7 @@ const savedClock = () => JSON.parse(readFileSync(join(dataDir, 'clock.json'), 'u
 
 afterAll(async () => {
   for (const stack of running) if (stack.child.exitCode === null) await stack.crash();
+  removeDataDirs();
 });
 
 describe('npm start on the same data dir, again', () => {
