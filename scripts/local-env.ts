@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newTokenKey } from '../functions/core/tokens.js';
-import type { Clock } from '../functions/ports.js';
 import { engineEnv } from './local-stack.js';
+import { findStack } from './stack-file.js';
 
 /** Settings shared by `npm start` and `npm run drip`, so both reach the same stack. */
 export const DATA_DIR = process.env.DATA_DIR || '.data';
@@ -37,11 +37,6 @@ export function appEnv(port = PORT): Record<string, string> {
   };
 }
 
-/** Simulated time that runs `speed` times faster than the wall clock, from now. */
-export function scaledClock(speed: number, start = Date.now()): Clock {
-  return { now: () => new Date(start + (Date.now() - start) * speed) };
-}
-
 export function parseSpeed(value: string | undefined): number {
   const speed = Number(value ?? 1);
   if (!Number.isFinite(speed) || speed < 1 || speed > 100_000) {
@@ -50,13 +45,34 @@ export function parseSpeed(value: string | undefined): number {
   return speed;
 }
 
-/** For the commands that talk to a running `npm start` (drip, privacy, breaker): its engines and settings. */
+/**
+ * For the commands that talk to a running `npm start` (drip, privacy, breaker): finds it from
+ * DATA_DIR/stack.json and points the SDK and the settings at it, whatever ports it chose.
+ * With no stack running, an engine you name in AWS_ENDPOINT_URL_DYNAMODB is used as it is;
+ * otherwise the command stops with one line saying so (exit code 1). For command lines only.
+ */
 export function useLocalStack(): void {
-  Object.assign(process.env, {
-    ...engineEnv({
-      dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${DYNAMO_PORT}`,
-      sesUrl: process.env.AWS_ENDPOINT_URL_SES || `http://127.0.0.1:${SES_PORT}`,
-    }),
-    ...appEnv(),
-  });
+  const found = findStack(DATA_DIR);
+  if (found && 'running' in found) {
+    const { dynamoUrl, sesUrl, baseUrl, tableName, appPort } = found.running;
+    Object.assign(process.env, engineEnv({ dynamoUrl, sesUrl }), { BASE_URL: baseUrl, TABLE_NAME: tableName });
+    Object.assign(process.env, appEnv(appPort));
+    return;
+  }
+  if (!found && process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+    Object.assign(process.env, {
+      ...engineEnv({
+        dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB,
+        sesUrl: process.env.AWS_ENDPOINT_URL_SES || `http://127.0.0.1:${SES_PORT}`,
+      }),
+      ...appEnv(),
+    });
+    return;
+  }
+  console.error(
+    found
+      ? `The local stack on ${DATA_DIR}/ (pid ${found.starting.pid}) is still starting: try again in a moment.`
+      : `No local stack is running on ${DATA_DIR}/: start one with npm start (or set DATA_DIR to the folder it runs on).`,
+  );
+  process.exit(1);
 }

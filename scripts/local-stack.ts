@@ -14,7 +14,7 @@ import { ensureTable } from '../functions/adapters/dynamo-store.js';
 // object, Vite's loader the function itself.
 type SesServer = typeof sesModule.default;
 const sesExport: unknown = sesModule;
-const sesLocal = (typeof sesExport === 'function' ? sesExport : sesModule.default) as SesServer;
+export const sesLocal = (typeof sesExport === 'function' ? sesExport : sesModule.default) as SesServer;
 
 export type Engines = { dynamoUrl: string; sesUrl: string; stop(): Promise<void> };
 
@@ -22,42 +22,50 @@ export class PortInUseError extends Error {
   override name = 'PortInUseError';
 }
 
+const inUse = (port: number, label: string) =>
+  new PortInUseError(`port ${port} (${label}) is already in use: stop what is using it or choose another port`);
+
 /** Fails early with a readable message instead of an EADDRINUSE stack trace. */
 export async function assertPortFree(port: number, label: string): Promise<void> {
   if (port === 0) return;
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
-    probe.once('error', () => reject(new PortInUseError(`port ${port} (${label}) is already in use: stop what is using it or choose another port`)));
+    probe.once('error', () => reject(inUse(port, label)));
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
 }
 
-function listen(server: Server, port: number): Promise<number> {
+/** Listens on 127.0.0.1 (port 0: a free one) and resolves with the port; a taken port is a PortInUseError. */
+export function listen(server: Server, port: number, label: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? inUse(port, label) : error));
     server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
   });
 }
 
-function close(server: Server): Promise<void> {
+export function closeServer(server: Server): Promise<void> {
   server.closeAllConnections?.();
   return new Promise((resolve) => server.close(() => resolve()));
 }
 
+/** dynalite on `port`: on disk under `path` (npm start), in memory without one (tests, benchmark). */
+export async function startDynalite(port: number, path?: string): Promise<{ url: string; stop(): Promise<void> }> {
+  if (path) mkdirSync(path, { recursive: true });
+  const dynamo = dynalite({ path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const bound = await listen(dynamo, port, 'DynamoDB (dynalite), DYNAMO_PORT');
+  return { url: `http://127.0.0.1:${bound}`, stop: () => closeServer(dynamo) };
+}
+
 export async function startEngines(options: { dynamoPort: number; sesPort: number; dataDir?: string }): Promise<Engines> {
-  await assertPortFree(options.dynamoPort, 'DynamoDB (dynalite)');
   await assertPortFree(options.sesPort, 'SES mailbox (aws-ses-v2-local)');
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  // Without a path dynalite keeps everything in memory (tests); with one it persists (npm start).
-  const dynamo = dynalite({ path: options.dataDir, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  const dynamoPort = await listen(dynamo, options.dynamoPort);
+  const dynamo = await startDynalite(options.dynamoPort, options.dataDir);
   const ses = await sesLocal({ port: options.sesPort, host: '127.0.0.1' });
   const sesPort = (ses.address() as AddressInfo).port;
   return {
-    dynamoUrl: `http://127.0.0.1:${dynamoPort}`,
+    dynamoUrl: dynamo.url,
     sesUrl: `http://127.0.0.1:${sesPort}`,
     async stop() {
-      await Promise.all([close(dynamo), close(ses)]);
+      await Promise.all([dynamo.stop(), closeServer(ses)]);
     },
   };
 }
@@ -75,12 +83,16 @@ export function engineEnv(engines: Pick<Engines, 'dynamoUrl' | 'sesUrl'>): Recor
   };
 }
 
+/** A DynamoDB client for the local engines, with the dummy credentials that keep real AWS out of reach. */
+export function localDynamoClient(dynamoUrl: string): DynamoDBClient {
+  return new DynamoDBClient({ endpoint: dynamoUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+}
+
 export async function createTableIn(dynamoUrl: string, tableName: string): Promise<void> {
-  const client = new DynamoDBClient({
-    endpoint: dynamoUrl,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-  await ensureTable(client, tableName);
-  client.destroy();
+  const client = localDynamoClient(dynamoUrl);
+  try {
+    await ensureTable(client, tableName);
+  } finally {
+    client.destroy();
+  }
 }
