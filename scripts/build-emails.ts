@@ -20,15 +20,18 @@ const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
-type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'lesson';
+type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
 const TEMPLATE: Record<Kind, string> = {
-  confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete', lesson: 'lesson',
+  confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
+  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
 };
 /** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
 export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   confirmation: ['greeting', 'confirmUrl', 'unsubscribeUrl'],
   alreadyEnrolled: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
   complete: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
+  dataExport: ['greeting', 'dataUrl', 'unsubscribeUrl'],
+  dataDelete: ['greeting', 'dataUrl', 'unsubscribeUrl'],
   lesson: ['greeting', 'preferencesUrl', 'unsubscribeUrl'],
 };
 const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> = {
@@ -43,6 +46,14 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
   complete: {
     subject: 'You finished Let Go (take it again?)',
     preheader: 'You completed all 21 days. Restart from Day 1 whenever you like.',
+  },
+  dataExport: {
+    subject: 'Your Let Go data: download link',
+    preheader: 'The link you asked for. It works once, for 30 minutes.',
+  },
+  dataDelete: {
+    subject: 'Confirm: delete your Let Go data',
+    preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
   },
 };
 
@@ -166,6 +177,8 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
     confirmation: await fixed('confirmation'),
     alreadyEnrolled: await fixed('alreadyEnrolled'),
     complete: await fixed('complete'),
+    dataExport: await fixed('dataExport'),
+    dataDelete: await fixed('dataDelete'),
     lessons,
   };
   mkdirSync(path.dirname(outFile), { recursive: true });
@@ -173,7 +186,7 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
   // The API only ever sends these three; a file without the 21 lessons keeps its bundle small.
   const notices: CompiledCourse = { ...course, lessons: [] };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, ...lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

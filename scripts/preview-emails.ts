@@ -23,6 +23,7 @@ export const SAMPLE_VALUES: Required<Placeholders> = {
   confirmUrl: `https://letgo.example/confirm?t=${token('confirm')}`,
   preferencesUrl: `https://letgo.example/preferences?t=${token('preferences')}`,
   unsubscribeUrl: `https://letgo.example/unsubscribe?t=${token('unsubscribe')}`,
+  dataUrl: `https://letgo.example/data?t=${token('data')}`,
 };
 
 /** The 24 emails a reader can receive, in the order they would arrive. */

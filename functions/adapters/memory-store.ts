@@ -1,5 +1,5 @@
 import type { Subscriber } from '../core/subscriber.js';
-import type { DuePage, SubscriberStore } from '../ports.js';
+import type { DuePage, SubscriberStore, SuppressionEntry } from '../ports.js';
 
 /** A due-index entry: DynamoDB's GSI sort key (due), then the table key (email). */
 type Key = { due: number; email: string };
@@ -7,6 +7,8 @@ type Key = { due: number; email: string };
 /** The in-memory SubscriberStore: same contract as DynamoDB, for unit tests and the simulation. */
 export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
   const items = new Map<string, Subscriber>();
+  const links = new Map<string, string>();
+  const suppressions = new Map<string, SuppressionEntry>();
   // The sparse due index: per shard, the keys of records with a due time, kept sorted,
   // so a page costs a binary search and the page itself, however long the list.
   const shards = new Map<number, Key[]>();
@@ -60,6 +62,25 @@ export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
       return { items: page, cursor: more && last ? JSON.stringify([last.due, last.email]) : undefined };
     },
     all: () => [...items.values()].map(copyData),
+    async link(linkId, email) {
+      links.set(linkId, email);
+    },
+    async resolveLink(linkId) {
+      return links.get(linkId);
+    },
+    async unlink(linkId) {
+      links.delete(linkId);
+    },
+    async suppression(hash) {
+      const found = suppressions.get(hash);
+      return found && copyData(found);
+    },
+    async saveSuppression(entry) {
+      suppressions.set(entry.hash, copyData(entry));
+    },
+    async deleteSuppression(hash) {
+      suppressions.delete(hash);
+    },
   };
 }
 

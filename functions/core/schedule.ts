@@ -9,6 +9,11 @@ export function isValidTimeZone(zone: string): boolean {
   return zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 
+/** A valid zone in its usual spelling: "europe/london" is Europe/London. */
+export function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
 /**
  * The instant a local wall-clock time happens in `zone`.
  * A time skipped by a DST jump moves forward by the jump; a repeated

@@ -11,6 +11,9 @@ export type Consent = { at: string; ip: string; userAgent: string; formVersion: 
 export type SendRecord = { day: number; at: string; messageId: string };
 export type Claim = { id: string; day: number; until: number };
 export type SoftBounce = { messageId: string; at: string };
+export type DataLink = { nonce: string; action: 'export' | 'delete'; until: number };
+export type NoticeTemplate = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete';
+export type NoticeState = { id: string; template: NoticeTemplate; sentAt?: string; messageId?: string };
 
 export interface Subscriber {
   email: string; // normalized; the table key
@@ -18,7 +21,15 @@ export interface Subscriber {
   firstName?: string;
   timezone: string;
   sendHour: number;
-  optinId: string; // changes with every new double opt-in; confirm tokens carry it
+  optinId: string; // changes with every new double opt-in; confirm links carry it
+  /** Stable id that links carry instead of the address; the table maps it back to this record. */
+  linkId?: string;
+  /** Changes on a new sign-up and on "sign out older links": preferences links carry it, so old ones die. */
+  linkSecret?: string;
+  /** The one emailed download or delete link that is open: single use, short-lived. */
+  dataLink?: DataLink;
+  /** The last notice the outbox sent for the form (exactly once per job: see services/notices.ts). */
+  notice?: NoticeState;
   createdAt: string;
   consent: Consent;
   lastNoticeAt?: string; // last email sent because of the form (rate limit)
@@ -68,9 +79,11 @@ export function canNotify(sub: Subscriber, now: Date): boolean {
 }
 
 type SignupInput = { email: string; firstName?: string; timezone: string; sendHour: number; consent: Consent };
+/** What links carry: the record's stable id and its current secret (services/links.ts). */
+export type LinkIds = { linkId: string; linkSecret: string };
 
 /** A new double opt-in: replaces nothing but an expired, unsubscribed or absent record. */
-export function newPending(input: SignupInput, optinId: string, now: Date, version: number): Subscriber {
+export function newPending(input: SignupInput, optinId: string, now: Date, version: number, link?: LinkIds): Subscriber {
   return {
     email: input.email,
     status: 'pending',
@@ -78,6 +91,7 @@ export function newPending(input: SignupInput, optinId: string, now: Date, versi
     timezone: input.timezone,
     sendHour: input.sendHour,
     optinId,
+    ...link,
     createdAt: now.toISOString(),
     consent: input.consent,
     lastNoticeAt: now.toISOString(),
@@ -85,6 +99,11 @@ export function newPending(input: SignupInput, optinId: string, now: Date, versi
     expiresAt: Math.ceil((now.getTime() + PENDING_TTL_MS) / 1000),
     version,
   };
+}
+
+/** A re-sent confirmation promises 7 days: the sign-up's expiry moves with it. */
+export function extendPending(sub: Subscriber, now: Date): Subscriber {
+  return { ...sub, expiresAt: Math.ceil((now.getTime() + PENDING_TTL_MS) / 1000) };
 }
 
 function withoutSchedule(sub: Subscriber): Subscriber {

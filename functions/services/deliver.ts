@@ -4,6 +4,7 @@ import { claimLesson, isClaimable, recordFailure, recordSend, type Subscriber } 
 import type { TokenBucket } from '../core/token-bucket.js';
 import { MailerError, type Timer } from '../ports.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
+import { withLinkIds } from './notices.js';
 import { sendTemplate } from './notify.js';
 import type { DripSummary } from './send-due.js';
 
@@ -62,7 +63,10 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     return halt(run);
   }
   const now = deps.clock.now();
-  const claimed = await deps.store.put(claimLesson(item, randomUUID(), now, run.leaseMs), item.version);
+  // A record from before compact links gets its link ids now, mapped before any email carries them.
+  const linked = item.linkId && item.linkSecret ? item : withLinkIds(item);
+  if (linked !== item) await deps.store.link(linked.linkId as string, linked.email);
+  const claimed = await deps.store.put(claimLesson(linked, randomUUID(), now, run.leaseMs), item.version);
   // Another runner claimed it first, or the index was stale: theirs to send.
   if (!claimed?.claim) {
     run.sendsLeft++;

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createToken } from '../../functions/core/tokens.js';
-import { httpHarness, TEST_KEYS } from '../support/fixtures.js';
+import { httpHarness, linksOf, TEST_KEYS } from '../support/fixtures.js';
 
 /** The pages behind emailed links: GET shows a page, POST changes state; bad tokens never do anything. */
 const NOW = '2026-12-01T12:00:00.000Z';
@@ -21,7 +21,7 @@ const only = () => {
 async function signUp() {
   expect((await h.form('/subscribe', FORM)).status).toBe(200);
   const { confirm, unsubscribe } = await h.lastMail();
-  const preferences = createToken(TEST_KEYS, { purpose: 'preferences', email: EMAIL });
+  const { preferences } = linksOf(only());
   return { confirm: confirm!, unsubscribe: unsubscribe!, preferences };
 }
 
