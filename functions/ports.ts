@@ -12,8 +12,11 @@ export interface SubscriberStore {
   put(subscriber: Subscriber, expectedVersion: number | null): Promise<Subscriber | undefined>;
   /** One page of the sparse due index for one shard: due <= now, oldest first. */
   queryDue(shard: number, now: number, limit: number, cursor?: string): Promise<DuePage>;
-  /** Erases the record for good (the reader's right to be forgotten). */
-  delete(email: string): Promise<void>;
+  /**
+   * Erases the record for good (the reader's right to be forgotten). With
+   * `expectedVersion`, only if the record is still that version (false if not).
+   */
+  delete(email: string, expectedVersion?: number): Promise<boolean>;
   /**
    * Links carry a record's `linkId`, never its address: this maps one to the
    * other. Idempotent. `expiresAt` (epoch seconds) for an unconfirmed sign-up,

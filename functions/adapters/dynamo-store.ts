@@ -38,9 +38,23 @@ export function createDynamoStore(client: ClientSource<DynamoDBClient>, tableNam
         throw error;
       }
     },
-    async delete(email) {
+    async delete(email, expectedVersion) {
       const { DeleteCommand } = await documentSdk();
-      await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email } }));
+      try {
+        await (await doc()).send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { email },
+            ...(expectedVersion === undefined
+              ? {}
+              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
     },
     // Link and suppression items share the table under keys without an @ (never in the due index).
     async link(linkId, email, expiresAt) {

@@ -38,9 +38,12 @@ export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
       index(stored);
       return copyData(stored);
     },
-    async delete(email) {
-      unindex(items.get(email));
+    async delete(email, expectedVersion) {
+      const current = items.get(email);
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return false;
+      unindex(current);
       items.delete(email);
+      return true;
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
       // The cursor is the last key returned, like DynamoDB's LastEvaluatedKey:

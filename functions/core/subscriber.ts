@@ -121,12 +121,28 @@ export function activate(sub: Subscriber, now: Date): Subscriber {
   return scheduled({ ...rest, status: 'active', confirmedAt: now.toISOString() }, 1, now.getTime());
 }
 
+/**
+ * A reader who left stays in the due index with no lesson to come: `due` is
+ * then when the record is reduced to what suppression needs (services/
+ * retention.ts), which the drip does as it walks the index. No Scan, no TTL.
+ */
+export const REDUCE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
+function reduceLater(sub: Subscriber, now: Date): Subscriber {
+  return { ...withoutSchedule(sub), due: now.getTime() + REDUCE_AFTER_MS, dueShard: shardOf(sub.email) };
+}
+
 export function unsubscribe(sub: Subscriber, now: Date): Subscriber {
-  return { ...withoutSchedule(sub), status: 'unsubscribed', unsubscribedAt: now.toISOString() };
+  return { ...reduceLater(sub, now), status: 'unsubscribed', unsubscribedAt: now.toISOString() };
 }
 
 export function suppress(sub: Subscriber, now: Date, reason: string): Subscriber {
-  return { ...withoutSchedule(sub), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason };
+  return { ...reduceLater(sub, now), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason };
+}
+
+/** The record of a reader who left, due for reduction (the drip reduces it instead of sending). */
+export function isReducible(sub: Subscriber, now: Date): boolean {
+  return (sub.status === 'unsubscribed' || sub.status === 'suppressed') && sub.due !== undefined && sub.due <= now.getTime();
 }
 
 /** A claim may be taken when the lesson is due and no live claim holds it. */

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledLesson } from '../core/message.js';
-import { claimLesson, isClaimable, recordFailure, recordSend, type Subscriber } from '../core/subscriber.js';
+import { claimLesson, isClaimable, isReducible, recordFailure, recordSend, type Subscriber } from '../core/subscriber.js';
 import type { TokenBucket } from '../core/token-bucket.js';
 import { MailerError, type Timer } from '../ports.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { withLinkIds } from './notices.js';
 import { sendTemplate } from './notify.js';
+import { reduceRecord } from './retention.js';
 import type { DripSummary } from './send-due.js';
 
 const THROTTLE_BACKOFF_MS = 1_000;
@@ -44,6 +45,12 @@ async function pace(run: Run): Promise<void> {
  */
 export async function deliver(run: Run, item: Subscriber): Promise<void> {
   const { deps, summary } = run;
+  // A reader who left 30 days ago: reduce the record, nothing to send.
+  if (isReducible(item, deps.clock.now())) {
+    await reduceRecord(deps, item);
+    summary.skipped++;
+    return;
+  }
   if (!isClaimable(item, deps.clock.now())) {
     summary.skipped++;
     return;

@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto';
 import { newPending, suppress, type Subscriber } from '../../functions/core/subscriber.js';
-import { createToken } from '../../functions/core/tokens.js';
+import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
+import { signRecordLink } from '../../functions/core/link-tokens.js';
 import { AppError } from '../../functions/errors.js';
 import type { SubscriberStore } from '../../functions/ports.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { confirm, retryOnConflict, unsubscribeByToken } from '../../functions/services/links.js';
 import { changePreferences } from '../../functions/services/preferences.js';
 import { sendDue, type DripSummary } from '../../functions/services/send-due.js';
-import { compiledCourse, TEST_KEYS, testClock, testConfig } from '../support/fixtures.js';
+import { compiledCourse, linksOf, TEST_KEYS, testClock, testConfig } from '../support/fixtures.js';
 import { createRunner, SimCrash, turn, type FaultRates } from './faults.js';
 import { createLedger, createMailbox, observeSchedule } from './ledger.js';
 import { DAY_MS, makePlans, MINUTE_MS, seeded, type Plan } from './plans.js';
@@ -54,7 +56,7 @@ export async function runScenario(options: ScenarioOptions) {
   );
   const noFaults = { throttle: 0, serverError: 0, timeoutBefore: 0, timeoutAfter: 0, crashAfterClaim: 0, crashAfterSend: 0 };
   const reader = createRunner(shared, { ...noFaults, conflict: options.rates.conflict }, random, ledger, () => false);
-  const base = { clock, course: compiledCourse, config: testConfig };
+  const base = { clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter() };
   const readerDeps: ServiceDeps = { ...base, store: reader.store, mailer: reader.mailer };
 
   const totals = { passes: 0, crashedPasses: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, throttledRuns: 0, turns: 0, retriedActions: 0 };
@@ -130,20 +132,21 @@ type SimEvent = {
 function eventsOf(plan: Plan): SimEvent[] {
   const { email } = plan;
   const event = (kind: string, at: number, run: SimEvent['run'], then?: SimEvent): SimEvent => ({ email, kind, at, tries: 0, run, then });
-  const preferences = createToken(TEST_KEYS, { purpose: 'preferences', email });
+  const ids = simLinkIds(email);
+  const { preferences, unsubscribe } = linksOf(ids);
   const change = (deps: ServiceDeps, action: Parameters<typeof changePreferences>[2]) => changePreferences(deps, preferences, action);
   const signup = event('confirm', plan.signupAt, async (deps, now) => {
     const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sim', formVersion: '1' };
-    const pending = newPending({ email, timezone: plan.timezone, sendHour: plan.sendHour, consent }, `optin-${email}`, now, 0);
+    const pending = newPending({ email, timezone: plan.timezone, sendHour: plan.sendHour, consent }, ids.optinId, now, 0, ids);
+    await deps.store.link(ids.linkId, email);
     await retryOnConflict(async () => (await deps.store.get(email)) ?? deps.store.put(pending, null));
-    const token = createToken(TEST_KEYS, { purpose: 'confirm', email, nonce: pending.optinId, expiresAt: now.getTime() + DAY_MS });
-    return confirm(deps, token);
+    return confirm(deps, signRecordLink(TEST_KEYS, 'confirm', { linkId: ids.linkId, secret: ids.optinId }));
   });
   const action = plan.action;
   if (!action) return [signup];
   switch (action.kind) {
     case 'unsubscribe':
-      return [signup, event('unsubscribe', action.at, (deps) => unsubscribeByToken(deps, createToken(TEST_KEYS, { purpose: 'unsubscribe', email })))];
+      return [signup, event('unsubscribe', action.at, (deps) => unsubscribeByToken(deps, unsubscribe))];
     case 'complaint':
       return [signup, event('complaint', action.at, (deps, now) => retryOnConflict(async () => complain(deps, email, now)))];
     case 'restart':
@@ -155,6 +158,13 @@ function eventsOf(plan: Plan): SimEvent[] {
       return [signup, event('pause', action.at, (deps) => change(deps, { action: 'pause' }), resume)];
     }
   }
+}
+
+/** A reader's link ids, derived from the address so every runner agrees (9, 6 and 6 bytes). */
+function simLinkIds(email: string) {
+  const digest = createHash('sha256').update(email).digest();
+  const b64 = (from: number, to: number) => digest.subarray(from, to).toString('base64url');
+  return { linkId: b64(0, 9), linkSecret: b64(9, 15), optinId: b64(15, 21) };
 }
 
 /** A complaint through SES's feedback: the pure transition, written like every other change. */

@@ -9,7 +9,7 @@ import type { CompiledCourse } from '../../functions/core/message.js';
 import { signRecordLink } from '../../functions/core/link-tokens.js';
 import type { Subscriber } from '../../functions/core/subscriber.js';
 import { parseKeyring } from '../../functions/core/tokens.js';
-import type { Clock, Mailer, SubscriberStore } from '../../functions/ports.js';
+import type { Clock, Mailer, Outbox, SubscriberStore } from '../../functions/ports.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { abandonNotice, processNotice } from '../../functions/services/notices.js';
 import { createOutboxRunner, type OutboxRunner } from '../../functions/services/outbox-runner.js';
@@ -50,7 +50,7 @@ export function memoryDeps(start = '2026-12-01T12:00:00Z', overrides: Partial<Se
 }
 
 /** The form's notices through a memory outbox drained in the background, as the local stack does. */
-export function withOutbox(deps: ServiceDeps, outbox = createMemoryOutbox()): OutboxRunner {
+export function withOutbox(deps: ServiceDeps, outbox: Outbox = createMemoryOutbox()): OutboxRunner {
   const runner = createOutboxRunner(outbox, {
     clock: deps.clock,
     work: (job) => processNotice(deps, job),

@@ -7,6 +7,7 @@ import {
   newPending,
   recordFailure,
   recordSend,
+  REDUCE_AFTER_MS,
   unsubscribe,
   type Subscriber,
 } from '../../functions/core/subscriber.js';
@@ -43,7 +44,9 @@ describe('claims', () => {
     const left = unsubscribe(claimLesson(reader(), 'c', now, LEASE), minutes(1));
     const after = recordSend(left, { day: 1, at: minutes(2).toISOString(), messageId: 'ses-1' }, 'c');
     expect(after).toMatchObject({ status: 'unsubscribed', sends: [{ messageId: 'ses-1' }] });
-    expect(after).not.toHaveProperty('due');
+    // No lesson to come: only the reduction of the record, 30 days after leaving.
+    expect(after).not.toHaveProperty('nextDay');
+    expect(after.due).toBe(minutes(1).getTime() + REDUCE_AFTER_MS);
     expect(recordFailure(left, minutes(2), 'transient', 'c')).toBe(left);
   });
 });
@@ -69,7 +72,8 @@ describe('failures', () => {
     let sub = reader();
     for (let i = 0; i < MAX_ATTEMPTS; i++) sub = recordFailure(claimLesson(sub, `c${i}`, now, LEASE), now, 'rejected', `c${i}`);
     expect(sub).toMatchObject({ status: 'suppressed', suppressedReason: 'rejected by SES' });
-    expect(sub).not.toHaveProperty('dueShard');
+    expect(sub).not.toHaveProperty('nextDay');
+    expect(sub.due).toBe(now.getTime() + REDUCE_AFTER_MS); // only to be reduced, 30 days on
   });
 
   it('a failure reported under a claim that is no longer ours changes nothing', () => {

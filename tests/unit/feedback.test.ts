@@ -4,9 +4,9 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { createSnsVerifier } from '../../functions/adapters/sns-verifier.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
-import { activate, newPending, SOFT_BOUNCE_LIMIT } from '../../functions/core/subscriber.js';
+import { activate, newPending, SOFT_BOUNCE_LIMIT, REDUCE_AFTER_MS } from '../../functions/core/subscriber.js';
 import { handleFeedback, type FeedbackDeps } from '../../functions/services/feedback.js';
-import { signup } from '../../functions/services/signup.js';
+import { processNotice } from '../../functions/services/notices.js';
 import { memoryDeps, testClock } from '../support/fixtures.js';
 
 /**
@@ -57,7 +57,9 @@ describe('handleFeedback: bounces and complaints', () => {
     });
     const after = await store.get('gone.reader@example.com');
     expect(after).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce: Permanent/General' });
-    expect(after?.due).toBeUndefined(); // out of the due index: the drip never sees it again
+    // No lesson to come; the due index holds it only until it is reduced, 30 days on.
+    expect(after?.nextDay).toBeUndefined();
+    expect(after?.due).toBe(Date.parse(after?.suppressedAt ?? '') + REDUCE_AFTER_MS);
 
     expect(await handleFeedback(deps, message)).toMatchObject({ recipients: [{ outcome: 'unchanged' }] });
     expect(await store.get('gone.reader@example.com')).toEqual(after);
@@ -104,7 +106,8 @@ describe('handleFeedback: bounces and complaints', () => {
 
     const app = memoryDeps('2026-12-20T12:00:00Z', { store });
     const consent = { at: '', ip: '203.0.113.7', userAgent: 'test', formVersion: 'v1' };
-    expect(await signup(app.deps, { email: 'gone.reader@example.com', timezone: 'UTC', sendHour: 8, consent })).toBe('suppressed');
+    const job = { id: 'job-1', at: '2026-12-20T12:00:00Z', kind: 'signup' as const, email: 'gone.reader@example.com', timezone: 'UTC', sendHour: 8, consent };
+    expect(await processNotice(app.deps, job)).toBe('suppressed');
     expect(app.mailer.sent).toHaveLength(0);
   });
 
