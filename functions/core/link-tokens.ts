@@ -3,7 +3,7 @@ import type { TokenKeyring } from './tokens.js';
 
 /**
  * Link tokens, second version: an HMAC over a few random bytes, so a link is
- * short (about 40 characters: a phone shows it on one line), unforgeable and
+ * short (35 characters: a phone shows a whole link on one line), unforgeable and
  * bound to one purpose, and says nothing by itself. The bytes name a record
  * (its `linkId`) and a secret that must still match that record (its current
  * `linkSecret`, `optinId` or data-link nonce), so the server decides whether
@@ -11,7 +11,7 @@ import type { TokenKeyring } from './tokens.js';
  * links changes the secret, and every earlier link dies with it.
  *
  * Format: `<kid>.<base64url(payload ‖ tag)>`; the tag is HMAC-SHA-256 under a
- * key derived from the token key `kid` (HKDF, its own label), cut to 96 bits,
+ * key derived from the token key `kid` (HKDF, its own label), cut to 80 bits,
  * over the purpose and the payload. The key id travels in clear so keys
  * rotate: the first key signs, every listed key still verifies.
  */
@@ -19,8 +19,10 @@ export type LinkPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'data' | '
 export type LinkFailure = 'malformed' | 'unknown-key' | 'forged';
 export type OpenedLink = { ok: true; payload: Buffer } | { ok: false; reason: LinkFailure };
 
-const TAG_BYTES = 12;
-export const LINK_ID_BYTES = 9;
+// An 80-bit tag: forging a link means guessing it online, one request per guess (NIST SP 800-107
+// accepts truncation to 64 bits and more where attempts are online); 64 random bits name a record.
+const TAG_BYTES = 10;
+export const LINK_ID_BYTES = 8;
 export const SECRET_BYTES = 6;
 const KID = /^[A-Za-z0-9_-]{1,16}$/;
 const macKeys = new WeakMap<Buffer, Buffer>();
@@ -67,7 +69,7 @@ export type RecordLink = { linkId: string; secret?: string };
 
 export function signRecordLink(keyring: TokenKeyring, purpose: LinkPurpose, link: RecordLink): string {
   const id = Buffer.from(link.linkId, 'base64url');
-  if (id.length !== LINK_ID_BYTES) throw new Error('a link id is 9 bytes');
+  if (id.length !== LINK_ID_BYTES) throw new Error(`a link id is ${LINK_ID_BYTES} bytes`);
   const secret = link.secret === undefined ? Buffer.alloc(0) : Buffer.from(link.secret, 'base64url');
   if (link.secret !== undefined && secret.length !== SECRET_BYTES) throw new Error('a link secret is 6 bytes');
   return signLink(keyring, purpose, Buffer.concat([id, secret]));

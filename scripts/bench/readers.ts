@@ -28,8 +28,8 @@ export const fixedClock: Clock = { now: () => NOW };
  */
 export function reader(i: number, kind: 'due' | 'later' | 'finished'): Subscriber {
   const email = `reader${i}@bench.example`;
-  // Link ids as the notice worker assigns them (9 and 6 bytes), so the drip has nothing to add.
-  const link = { linkId: Buffer.alloc(9).fill(i % 251).toString('base64url'), linkSecret: Buffer.alloc(6, 1).toString('base64url') };
+  // Link ids as the notice worker assigns them (8 and 6 bytes), so the drip has nothing to add.
+  const link = { linkId: Buffer.alloc(8).fill(i % 251).toString('base64url'), linkSecret: Buffer.alloc(6, 1).toString('base64url') };
   const pending = newPending({ email, firstName: i % 3 ? 'Sam' : undefined, timezone: ZONES[i % ZONES.length] ?? 'UTC', sendHour: 8, consent }, `o${i}`, NOW, 0, link);
   const started = activate(pending, new Date(NOW.getTime() - 86_400_000));
   const day = 2 + (i % 20);

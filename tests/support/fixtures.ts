@@ -73,9 +73,9 @@ export function linkIn(text: string, path: string, base = testConfig.baseUrl): s
 
 export type { Clock, Mailer, SubscriberStore };
 
-/** Link ids for records a test writes by hand (9 and 6 bytes of base64url). */
+/** Link ids for records a test writes by hand (8 and 6 bytes of base64url). */
 export function testLinkIds(seed = 1) {
-  return { linkId: Buffer.alloc(9, seed).toString('base64url'), linkSecret: Buffer.alloc(6, seed + 100).toString('base64url') };
+  return { linkId: Buffer.alloc(8, seed).toString('base64url'), linkSecret: Buffer.alloc(6, seed + 100).toString('base64url') };
 }
 
 /** Stores a record written by hand with its link mapping, as the notice worker does. */
