@@ -61,9 +61,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     run.sendsLeft++;
     return halt(run);
   }
-  const now = deps.clock.now();
-  const claimed = await deps.store.put(claimLesson(item, randomUUID(), now, run.leaseMs), item.version);
-  // Another runner claimed it first, or the index was stale: theirs to send.
+  const claimed = await claim(run, item);
   if (!claimed?.claim) {
     run.sendsLeft++;
     summary.skipped++;
@@ -94,6 +92,25 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     summary.throttled = true;
     halt(run);
   }
+}
+
+/**
+ * Claims with a conditional write on the version the index showed. The due
+ * index is eventually consistent, so that copy may be stale (a write the
+ * index has not caught up on): on a refusal the record is read once, strongly
+ * consistent, and claimed at its current version if the lesson is still due
+ * and unclaimed. Otherwise another runner has it, or it was sent, or the
+ * reader left: nothing to do here.
+ */
+async function claim(run: Run, item: Subscriber): Promise<Subscriber | undefined> {
+  const { store, clock } = run.deps;
+  const claimId = randomUUID();
+  const now = clock.now();
+  const claimed = await store.put(claimLesson(item, claimId, now, run.leaseMs), item.version);
+  if (claimed) return claimed;
+  const fresh = await store.get(item.email);
+  if (!fresh || fresh.version === item.version || !isClaimable(fresh, now)) return undefined;
+  return store.put(claimLesson(fresh, claimId, now, run.leaseMs), fresh.version);
 }
 
 /**
