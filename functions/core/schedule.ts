@@ -39,12 +39,6 @@ export function resolveLocalTime(zone: string, local: LocalTime): Date {
   return new Date(occurrences(zone, local)[0] as number);
 }
 
-/** Calendar date (in `zone`) of an instant. */
-function localDate(zone: string, instant: number): { year: number; month: number; day: number } {
-  const shifted = new Date(instant + IANAZone.create(zone).offset(instant) * MINUTE_MS);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
-}
-
 /**
  * When the next lesson is due: the reader's send hour in their zone, at the
  * first such time at least 8 hours after the previous lesson actually went out.
@@ -60,12 +54,14 @@ function localDate(zone: string, instant: number): { year: number; month: number
  */
 export function nextLessonDue(lastSentAt: Date, zone: string, sendHour: number): Date {
   const threshold = lastSentAt.getTime() + MIN_GAP_MS;
-  const start = localDate(zone, threshold);
-  // The day before matters only when a transition happened in the day before the threshold.
   const tz = IANAZone.create(zone);
-  const firstDay = tz.offset(threshold - DAY_MS) === tz.offset(threshold) ? 0 : -1;
+  const offset = tz.offset(threshold);
+  // The local wall time at the threshold, read as UTC: its date is the local date.
+  const start = new Date(threshold + offset * MINUTE_MS);
+  // The day before matters only when the offset changed in the day before the threshold.
+  const firstDay = tz.offset(threshold - DAY_MS) === offset ? 0 : -1;
   for (let offsetDays = firstDay; offsetDays < 3; offsetDays++) {
-    const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offsetDays));
+    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + offsetDays));
     const local = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: sendHour };
     const due = occurrences(zone, local).find((instant) => instant >= threshold);
     if (due !== undefined) return new Date(due);
