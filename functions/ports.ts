@@ -75,7 +75,16 @@ export interface Outbox extends NoticeQueue {
 
 export type DuePage = { items: Subscriber[]; cursor?: string };
 
-export type MailerErrorKind = 'throttled' | 'rejected' | 'transient';
+/**
+ * Why a send failed, which decides what the drip does next.
+ * - throttled: SES's pace; the run backs off, the reader is not at fault.
+ * - rejected: SES refused this address; counted, and a few such suppress it.
+ * - transient: a timeout or a 5xx; retried later, never held against the address.
+ * - unsendable: SES refused the message itself or our sending setup (a bad
+ *   header, an unverified sender, a paused account): no reader is at fault,
+ *   so nobody is suppressed; the run stops loudly until someone fixes it.
+ */
+export type MailerErrorKind = 'throttled' | 'rejected' | 'transient' | 'unsendable';
 
 export class MailerError extends Error {
   override name = 'MailerError';

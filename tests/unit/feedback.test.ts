@@ -1,6 +1,7 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { createSnsVerifier } from '../../functions/adapters/sns-verifier.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
@@ -109,6 +110,21 @@ describe('handleFeedback: bounces and complaints', () => {
     const job = { id: 'job-1', at: '2026-12-20T12:00:00Z', kind: 'signup' as const, email: 'gone.reader@example.com', timezone: 'UTC', sendHour: 8, consent };
     expect(await processNotice(app.deps, job)).toBe('suppressed');
     expect(app.mailer.sent).toHaveLength(0);
+  });
+
+  it("counts for the breaker apart: on a lesson (its MessageId is in the reader's sends) or on other mail; redelivery adds nothing", async () => {
+    const health = createMemoryHealthStore();
+    const counted = { ...deps, health };
+    const bounce = JSON.parse(fixture('ses-bounce-permanent.json'));
+    await seed('gone.reader@example.com');
+    const sub = await store.get('gone.reader@example.com');
+    if (!sub) throw new Error('not seeded');
+    await store.put({ ...sub, sends: [{ day: 2, at: '2026-12-02T08:00:00.000Z', messageId: bounce.mail.messageId }] }, sub.version);
+    await handleFeedback(counted, snsMessage(bounce));
+    await handleFeedback(counted, snsMessage(bounce));
+    await seed('annoyed.reader@example.com'); // complains about a notice: no lesson of theirs has that MessageId
+    await handleFeedback(counted, snsMessage('ses-complaint.json'));
+    expect(await health.read(['2026-12-06'])).toEqual([{ sends: 0, lessonBounces: 1, lessonComplaints: 0, otherBounces: 0, otherComplaints: 1 }]);
   });
 
   it('reads again when another writer got there first', async () => {
