@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { newPending, suppress, type Subscriber } from '../../functions/core/subscriber.js';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { signRecordLink } from '../../functions/core/link-tokens.js';
+import { suppressionHash } from '../../functions/services/notices.js';
 import { AppError } from '../../functions/errors.js';
 import type { HealthStore, SubscriberStore } from '../../functions/ports.js';
 import { checkBreaker, recordFeedback, recordSends } from '../../functions/services/breaker.js';
@@ -140,7 +141,15 @@ export async function runScenario(options: ScenarioOptions) {
       stuck.push(...(await findStuck(options.store, plans, now, options.stuckAfterMs)));
     }
   }
-  const records = await Promise.all(plans.map((plan) => options.store.get(plan.email)));
+  // A reader who left 30 days before the end is reduced to a keyed hash: what is left is its status.
+  const records = await Promise.all(
+    plans.map(async (plan) => {
+      const record = await options.store.get(plan.email);
+      if (record) return record;
+      const kept = await options.store.suppression(suppressionHash({ config: testConfig }, plan.email));
+      return kept && ({ status: kept.status, reduced: true } as Partial<Subscriber> as Subscriber);
+    }),
+  );
   return { plans, ledger, applied, stuck, totals, records, end };
 }
 
