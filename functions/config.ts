@@ -14,6 +14,8 @@ export type AppConfig = {
   safetyResourcesUrl?: string;
   unsubscribeMailto: string;
   keys: TokenKeyring;
+  /** Keys limiter and suppression items (HMACs of addresses). Unlike token keys it never rotates. */
+  hashKey: Buffer;
   /** Sites allowed to post the JSON signup from the browser (CORS); empty: none. */
   allowedOrigins: string[];
   /** Cloudflare Turnstile on the form, when both are configured. */
@@ -33,6 +35,10 @@ const schema = z.object({
   SAFETY_RESOURCES_URL: z.preprocess(blankIsUnset, z.url({ protocol: /^https$/, error: 'an https URL' }).optional()),
   UNSUBSCRIBE_MAILTO: z.string().regex(/^mailto:[^\s<>]+$/),
   TOKEN_KEYS: z.string().min(1),
+  HASH_KEY: z
+    .string()
+    .transform((value) => Buffer.from(value, 'base64'))
+    .refine((key) => key.length === 32, 'must be 32 bytes of base64 (openssl rand -base64 32)'),
   ALLOWED_ORIGINS: z
     .string()
     .optional()
@@ -51,7 +57,7 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, str
 }
 
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
-  const { TABLE_NAME, BASE_URL, MAIL_FROM, REPLY_TO, AUTHOR_NAME, SAFETY_RESOURCES_URL, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, ALLOWED_ORIGINS, ...rest } =
+  const { TABLE_NAME, BASE_URL, MAIL_FROM, REPLY_TO, AUTHOR_NAME, SAFETY_RESOURCES_URL, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, HASH_KEY, ALLOWED_ORIGINS, ...rest } =
     parseEnv(schema, env);
   const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = rest;
   if (Boolean(siteKey) !== Boolean(secret)) {
@@ -66,6 +72,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     safetyResourcesUrl: SAFETY_RESOURCES_URL,
     unsubscribeMailto: UNSUBSCRIBE_MAILTO,
     keys: parseKeyring(TOKEN_KEYS),
+    hashKey: HASH_KEY,
     allowedOrigins: ALLOWED_ORIGINS,
     turnstile: siteKey && secret ? { siteKey, secret } : undefined,
   };

@@ -3,6 +3,7 @@ export type AppErrorCode =
   | 'invalid-input'
   | 'invalid-link'
   | 'expired-link'
+  | 'stale-link'
   | 'gone'
   | 'not-found'
   | 'conflict'

@@ -1,5 +1,5 @@
 import type { Breaker, Counts } from './core/breaker.js';
-import type { Subscriber } from './core/subscriber.js';
+import type { Consent, Subscriber } from './core/subscriber.js';
 
 /** Tiny interfaces the services depend on; adapters live in ./adapters. */
 export interface SubscriberStore {
@@ -12,21 +12,79 @@ export interface SubscriberStore {
   put(subscriber: Subscriber, expectedVersion: number | null): Promise<Subscriber | undefined>;
   /** One page of the sparse due index for one shard: due <= now, oldest first. */
   queryDue(shard: number, now: number, limit: number, cursor?: string): Promise<DuePage>;
-  /** Erases the record for good (the reader's right to be forgotten). */
-  delete(email: string): Promise<void>;
+  /**
+   * Erases the record for good (the reader's right to be forgotten). With
+   * `expectedVersion`, only if the record is still that version (false if not).
+   */
+  delete(email: string, expectedVersion?: number): Promise<boolean>;
+  /**
+   * Links carry a record's `linkId`, never its address: this maps one to the
+   * other. Idempotent. `expiresAt` (epoch seconds) for an unconfirmed sign-up,
+   * so the mapping expires with it; linking again without it keeps it for good.
+   */
+  link(linkId: string, email: string, expiresAt?: number): Promise<void>;
+  resolveLink(linkId: string): Promise<string | undefined>;
+  unlink(linkId: string): Promise<void>;
+  /** What is kept of an address once its record is reduced: a keyed hash, the date, the reason. */
+  suppression(hash: string): Promise<SuppressionEntry | undefined>;
+  saveSuppression(entry: SuppressionEntry): Promise<void>;
+  deleteSuppression(hash: string): Promise<void>;
 }
+
+export type SuppressionEntry = { hash: string; status: 'unsubscribed' | 'suppressed'; at: string; reason: string };
 
 /**
  * Fixed-window counters that hold across Lambda instances (kept in DynamoDB).
  * `hit` counts one event under `key` and says whether it stayed within `limit`.
  */
 export interface RateLimiter {
-  hit(key: string, limit: number, windowMs: number, now: Date): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /**
+   * With `member`, a member counts once however often it hits (a retried
+   * outbox job), and is allowed again while it stays counted.
+   */
+  hit(key: string, limit: number, windowMs: number, now: Date, member?: string): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+  /** Gives a member's place in the current window back (its email was never sent). */
+  release(key: string, windowMs: number, now: Date, member: string): Promise<void>;
+  /** True the first time a key is used, false after; forgotten after `until` (single-use form tokens). */
+  once(key: string, until: Date): Promise<boolean>;
+  /** The counts held under `key` in the current and previous window (export), and their erasure. */
+  held(key: string, windowMs: number, now: Date): Promise<Array<{ window: string; hits: number }>>;
+  erase(key: string, windowMs: number, now: Date): Promise<void>;
+}
+
+/**
+ * Notices leave through an outbox (DESIGN.md): the form only enqueues, a worker
+ * decides and sends. On AWS an SQS queue; locally a durable table-backed outbox.
+ */
+export type NoticeJob = { id: string; at: string } & (
+  | { kind: 'signup'; email: string; firstName?: string; timezone: string; sendHour: number; consent: Consent }
+  | { kind: 'resend'; email: string }
+  | { kind: 'data-link'; email: string; action: 'export' | 'delete' }
+);
+
+export interface NoticeQueue {
+  enqueue(job: NoticeJob): Promise<void>;
+}
+
+/** The queue the local stack and tests drain themselves: due jobs, then done or retried later. */
+export interface Outbox extends NoticeQueue {
+  due(now: number, limit: number): Promise<Array<{ job: NoticeJob; attempts: number }>>;
+  done(id: string): Promise<void>;
+  retryAt(id: string, due: number, attempts: number): Promise<void>;
 }
 
 export type DuePage = { items: Subscriber[]; cursor?: string };
 
-export type MailerErrorKind = 'throttled' | 'rejected' | 'transient';
+/**
+ * Why a send failed, which decides what the drip does next.
+ * - throttled: SES's pace; the run backs off, the reader is not at fault.
+ * - rejected: SES refused this address; counted, and a few such suppress it.
+ * - transient: a timeout or a 5xx; retried later, never held against the address.
+ * - unsendable: SES refused the message itself or our sending setup (a bad
+ *   header, an unverified sender, a paused account): no reader is at fault,
+ *   so nobody is suppressed; the run stops loudly until someone fixes it.
+ */
+export type MailerErrorKind = 'throttled' | 'rejected' | 'transient' | 'unsendable';
 
 export class MailerError extends Error {
   override name = 'MailerError';
@@ -79,6 +137,8 @@ export interface Invoker {
 
 export interface Clock {
   now(): Date;
+  /** How many times faster than real time this clock runs (the local stack's CLOCK_SPEED); 1 when absent. */
+  readonly speed?: number;
 }
 
 /** Daily send, bounce and complaint counts, and the breaker's state (one item each, in the table). */

@@ -1,4 +1,5 @@
-import { lazyDynamoClient, lazySesClient } from './adapters/aws-sdk.js';
+import { lazyDynamoClient, lazySesClient, lazySqsClient } from './adapters/aws-sdk.js';
+import { createSqsQueue } from './adapters/outboxes.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
@@ -34,6 +35,8 @@ export function createRuntime(
     clock,
     course,
     config,
+    // Where the form's notices go on AWS (infra/notices.ts); the local stack brings its own outbox.
+    notices: env.NOTICE_QUEUE_URL ? createSqsQueue(lazySqsClient(), env.NOTICE_QUEUE_URL) : undefined,
     allowedOrigins: config.allowedOrigins,
     humanCheck: config.turnstile && createTurnstile(config.turnstile.siteKey, config.turnstile.secret),
     log: jsonLog,

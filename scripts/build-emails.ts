@@ -21,15 +21,18 @@ const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
-type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'lesson';
+type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
 const TEMPLATE: Record<Kind, string> = {
-  confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete', lesson: 'lesson',
+  confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
+  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
 };
 /** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
 export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   confirmation: ['greeting', 'confirmUrl', 'safetyUrl', 'unsubscribeUrl'],
   alreadyEnrolled: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  dataExport: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  dataDelete: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
@@ -37,6 +40,8 @@ const WHY: Record<Kind, string> = {
   confirmation: 'You are getting this because this address was entered on the Let Go sign-up form.',
   alreadyEnrolled: 'You are getting this because this address was entered on the Let Go sign-up form.',
   complete: 'You are getting this because this address was entered on the Let Go sign-up form.',
+  dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
+  dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
   lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
 };
 /** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
@@ -53,6 +58,14 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
   complete: {
     subject: 'You finished Let Go (take it again?)',
     preheader: 'You completed all 21 days. Restart from Day 1 whenever you like.',
+  },
+  dataExport: {
+    subject: 'Your Let Go data: download link',
+    preheader: 'The link you asked for. It works once, for 30 minutes.',
+  },
+  dataDelete: {
+    subject: 'Confirm: delete your Let Go data',
+    preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
   },
 };
 
@@ -192,14 +205,16 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
     confirmation: await fixed('confirmation'),
     alreadyEnrolled: await fixed('alreadyEnrolled'),
     complete: await fixed('complete'),
+    dataExport: await fixed('dataExport'),
+    dataDelete: await fixed('dataDelete'),
     lessons,
   };
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
-  // The API only ever sends these three; a file without the 21 lessons keeps its bundle small.
+  // The notice worker only ever sends these; a file without the 21 lessons keeps its bundle small.
   const notices: CompiledCourse = { ...course, lessons: [] };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, ...lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

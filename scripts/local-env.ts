@@ -1,4 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { newTokenKey } from '../functions/core/tokens.js';
 import { engineEnv } from './local-stack.js';
@@ -14,11 +15,13 @@ export const DYNAMO_PORT = Number(process.env.DYNAMO_PORT || 4567);
  * Token keys for the local stack: made once and kept under .data/, so links in
  * the local mailbox keep working across restarts. Production uses SST secrets.
  */
-export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string } {
+export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string; HASH_KEY: string } {
   const file = join(dataDir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as { TOKEN_KEYS: string };
+  const held = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<Record<'TOKEN_KEYS' | 'HASH_KEY', string>>) : {};
+  if (held.TOKEN_KEYS && held.HASH_KEY) return { TOKEN_KEYS: held.TOKEN_KEYS, HASH_KEY: held.HASH_KEY };
+  // A .data/ from before HASH_KEY keeps its token keys (links in the mailbox keep working).
+  const secrets = { TOKEN_KEYS: held.TOKEN_KEYS ?? newTokenKey('local1'), HASH_KEY: held.HASH_KEY ?? randomBytes(32).toString('base64') };
   mkdirSync(dataDir, { recursive: true });
-  const secrets = { TOKEN_KEYS: newTokenKey('local1') };
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;
 }

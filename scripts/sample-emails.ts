@@ -1,4 +1,4 @@
-// The 24 emails a reader can receive, with sample reader data: filled for the previews, and
+// The 26 emails a reader can receive, with sample reader data: filled for the previews, and
 // as the exact raw message the send path builds for a production setting (the .eml previews,
 // scored by the spam-filter test and by npm run emails:score).
 import { createCapturingMailer } from '../functions/adapters/capturing-mailer.js';
@@ -6,21 +6,28 @@ import { createMemoryStore } from '../functions/adapters/memory-store.js';
 import {
   escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
 } from '../functions/core/message.js';
+import { createMemoryRateLimiter } from '../functions/adapters/rate-limiters.js';
+import { signRecordLink } from '../functions/core/link-tokens.js';
+import { activate, newPending, type Subscriber } from '../functions/core/subscriber.js';
 import { parseKeyring } from '../functions/core/tokens.js';
 import type { ServiceDeps } from '../functions/services/deps.js';
 import { sendTemplate } from '../functions/services/notify.js';
 
-export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete';
+export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete' | 'dataExport' | 'dataDelete';
 export interface PreviewEmail { slug: string; kind: EmailKind; label: string; email: CompiledEmail }
 export interface FilledEmail { subject: string; preheader: string; html: string; text: string }
 
-// Real tokens are ~150 characters of base64url; samples of that length show how long links wrap.
-const token = (purpose: string): string => `sample-${purpose}-${'Zm9yLXByZXZpZXctb25seQ'.repeat(6)}`;
+/** The sample reader's record: link ids as the notice worker assigns them (8 and 6 random bytes). */
+const SAMPLE_LINK = { linkId: 'c2FtcGxlMDE', linkSecret: 'c2VjcmV0', optinId: 'b3B0aW4x', nonce: 'ZGF0YTAx' };
+const sampleKeys = parseKeyring(`p1:${Buffer.alloc(32, 7).toString('base64')}`);
+const sampleLink = (path: string, purpose: 'confirm' | 'preferences' | 'unsubscribe' | 'data', secret?: string) =>
+  `https://letgo.example${path}?t=${signRecordLink(sampleKeys, purpose, { linkId: SAMPLE_LINK.linkId, secret })}`;
 export const SAMPLE_VALUES: Required<Placeholders> = {
   greeting: greetingFor('Sam'),
-  confirmUrl: `https://letgo.example/confirm?t=${token('confirm')}`,
-  preferencesUrl: `https://letgo.example/preferences?t=${token('preferences')}`,
-  unsubscribeUrl: `https://letgo.example/unsubscribe?t=${token('unsubscribe')}`,
+  confirmUrl: sampleLink('/confirm', 'confirm', SAMPLE_LINK.optinId),
+  preferencesUrl: sampleLink('/preferences', 'preferences', SAMPLE_LINK.linkSecret),
+  unsubscribeUrl: sampleLink('/unsubscribe', 'unsubscribe'),
+  dataUrl: sampleLink('/data', 'data', SAMPLE_LINK.nonce),
   safetyUrl: 'https://letgo.example/safety',
   authorName: 'Robin from Let Go',
 };
@@ -36,25 +43,30 @@ export const PRODUCTION_SAMPLE: ServiceDeps['config'] = {
   replyTo: 'Robin <robin@letgo.example>',
   authorName: 'Robin from Let Go',
   unsubscribeMailto: 'mailto:unsubscribe@letgo.example?subject=unsubscribe',
-  keys: parseKeyring(`p1:${Buffer.alloc(32, 7).toString('base64')}`),
+  keys: sampleKeys,
+  hashKey: Buffer.alloc(32, 8),
 };
 
 /** Each email exactly as the send path builds it for a reader (services/notify.ts, composeMessage). */
 export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SAMPLE): Promise<Array<{ item: PreviewEmail; raw: string }>> {
   const mailer = createCapturingMailer();
   const now = new Date('2026-12-01T08:00:00Z');
-  const deps: ServiceDeps = { store: createMemoryStore(), mailer, clock: { now: () => now }, course, config };
-  const reader = { email: 'sam.reader@example.net', firstName: 'Sam' };
+  const deps: ServiceDeps = { store: createMemoryStore(), mailer, clock: { now: () => now }, course, config, limiter: createMemoryRateLimiter() };
+  const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sample', formVersion: '1' };
+  const pending = newPending({ email: 'sam.reader@example.net', firstName: 'Sam', timezone: 'Europe/London', sendHour: 8, consent }, SAMPLE_LINK.optinId, now, 0, SAMPLE_LINK);
+  const reader: Subscriber = activate(pending, now);
   const out: Array<{ item: PreviewEmail; raw: string }> = [];
   for (const item of previewEmails(course)) {
-    const optinId = item.kind === 'confirmation' ? 'sample-optin-0001' : undefined;
-    await sendTemplate(deps, { ...reader, optinId }, item.email, now);
+    // What the send path passes: the confirmation greets no one by name; a data link carries its nonce.
+    const sub = item.kind === 'confirmation' ? pending : reader;
+    const values = item.kind === 'confirmation' ? { greeting: greetingFor(undefined) } : item.kind.startsWith('data') ? { dataUrl: `${config.baseUrl}/data?t=${signRecordLink(config.keys, 'data', { linkId: SAMPLE_LINK.linkId, secret: SAMPLE_LINK.nonce })}` } : {};
+    await sendTemplate(deps, sub, item.email, now, values);
     out.push({ item, raw: mailer.sent.at(-1)?.raw ?? '' });
   }
   return out;
 }
 
-/** The 24 emails a reader can receive, in the order they would arrive. */
+/** The 26 emails a reader can receive, in the order they would arrive. */
 export function previewEmails(course: CompiledCourse): PreviewEmail[] {
   return [
     { slug: '00-confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
@@ -63,6 +75,8 @@ export function previewEmails(course: CompiledCourse): PreviewEmail[] {
       slug: `day-${String(l.day).padStart(2, '0')}`, kind: 'lesson', label: `Day ${l.day}`, email: l,
     })),
     { slug: '99-complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
+    { slug: '99-data-export', kind: 'dataExport', label: 'Data download link', email: course.dataExport },
+    { slug: '99-data-delete', kind: 'dataDelete', label: 'Data deletion link', email: course.dataDelete },
   ];
 }
 

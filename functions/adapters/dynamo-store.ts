@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Subscriber } from '../core/subscriber.js';
-import type { DuePage, SubscriberStore } from '../ports.js';
+import type { DuePage, SubscriberStore, SuppressionEntry } from '../ports.js';
 import { clientFrom, documentSdk, dynamodbSdk, isConditionFailure, type ClientSource } from './aws-sdk.js';
 
 export const DUE_INDEX = 'due-index';
@@ -38,9 +38,55 @@ export function createDynamoStore(client: ClientSource<DynamoDBClient>, tableNam
         throw error;
       }
     },
-    async delete(email) {
+    async delete(email, expectedVersion) {
       const { DeleteCommand } = await documentSdk();
-      await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email } }));
+      try {
+        await (await doc()).send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { email },
+            ...(expectedVersion === undefined
+              ? {}
+              : { ConditionExpression: 'version = :expected', ExpressionAttributeValues: { ':expected': expectedVersion } }),
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    // Link and suppression items share the table under keys without an @ (never in the due index).
+    async link(linkId, email, expiresAt) {
+      const { PutCommand } = await documentSdk();
+      await (await doc()).send(new PutCommand({ TableName: tableName, Item: { email: linkKey(linkId), target: email, expiresAt } }));
+    },
+    async resolveLink(linkId) {
+      const { GetCommand } = await documentSdk();
+      const result = await (await doc()).send(new GetCommand({ TableName: tableName, Key: { email: linkKey(linkId) }, ConsistentRead: true }));
+      // The record decides whether the link still works (services/links.ts): an expired sign-up's
+      // mapping may outlive it until TTL sweeps it, and then leads to a record that is gone or expired.
+      const target = result.Item?.target;
+      return typeof target === 'string' ? target : undefined;
+    },
+    async unlink(linkId) {
+      const { DeleteCommand } = await documentSdk();
+      await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email: linkKey(linkId) } }));
+    },
+    async suppression(hash) {
+      const { GetCommand } = await documentSdk();
+      const result = await (await doc()).send(new GetCommand({ TableName: tableName, Key: { email: suppressionKey(hash) }, ConsistentRead: true }));
+      if (!result.Item) return undefined;
+      const { email: _key, ...entry } = result.Item;
+      return entry as SuppressionEntry;
+    },
+    async saveSuppression(entry) {
+      const { PutCommand } = await documentSdk();
+      await (await doc()).send(new PutCommand({ TableName: tableName, Item: { ...entry, email: suppressionKey(entry.hash) } }));
+    },
+    async deleteSuppression(hash) {
+      const { DeleteCommand } = await documentSdk();
+      await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email: suppressionKey(hash) } }));
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
       const { QueryCommand } = await documentSdk();
@@ -62,13 +108,16 @@ export function createDynamoStore(client: ClientSource<DynamoDBClient>, tableNam
   };
 }
 
-/** The table as production defines it (sst.config.ts); used by the local stack and tests. */
+const linkKey = (linkId: string) => `#link#${linkId}`;
+const suppressionKey = (hash: string) => `#suppressed#${hash}`;
+
 /** The document client over a direct or lazily built client, undefined attributes dropped (the index stays sparse). */
 export function documentClient(client: ClientSource<DynamoDBClient>): () => Promise<DynamoDBDocumentClient> {
   const raw = clientFrom(client);
   return clientFrom(async () => (await documentSdk()).DynamoDBDocumentClient.from(await raw(), { marshallOptions: { removeUndefinedValues: true } }));
 }
 
+/** The table as production defines it (sst.config.ts); used by the local stack and tests. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   const { CreateTableCommand, waitUntilTableExists } = await dynamodbSdk();
   const exists = () => waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });

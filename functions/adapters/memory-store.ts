@@ -1,26 +1,67 @@
 import type { Subscriber } from '../core/subscriber.js';
-import type { DuePage, SubscriberStore } from '../ports.js';
+import type { DuePage, SubscriberStore, SuppressionEntry } from '../ports.js';
 
-/** A due-index entry: DynamoDB's GSI sort key (due), then the table key (email). */
-type Key = { due: number; email: string };
+/** A due-index entry: DynamoDB's GSI sort key (due), then the table key (email), and the projected record. */
+type Key = { due: number; email: string; sub: Subscriber };
+
+export type MemoryStoreOptions = {
+  /**
+   * DynamoDB's GSIs are eventually consistent: after a write, a query may
+   * still return the record's old copy (or not yet return a new record) for
+   * a while. With this set, each write reaches the due index only after a
+   * random delay of up to `maxMs` on the store's clock, in write order per
+   * record; until then queryDue serves the copy it had. Reads by key (get)
+   * stay current, as ConsistentRead does.
+   */
+  indexLag?: { now: () => number; maxMs: number; random: () => number };
+};
 
 /** The in-memory SubscriberStore: same contract as DynamoDB, for unit tests and the simulation. */
-export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
+export function createMemoryStore(options: MemoryStoreOptions = {}): SubscriberStore & { all(): Subscriber[]; staleServed(): number } {
   const items = new Map<string, Subscriber>();
+  // The sparse due index: per shard, the entries of records with a due time, kept sorted,
+  const links = new Map<string, string>();
+  const suppressions = new Map<string, SuppressionEntry>();
   // The sparse due index: per shard, the keys of records with a due time, kept sorted,
   // so a page costs a binary search and the page itself, however long the list.
+  // Stored records are never mutated (each put stores a new copy), so entries share them.
   const shards = new Map<number, Key[]>();
-  const unindex = (sub: Subscriber | undefined) => {
+  const indexed = new Map<string, Key>();
+  const reindex = (email: string, sub: Subscriber | undefined) => {
+    const old = indexed.get(email);
+    if (old) {
+      const keys = shards.get(old.sub.dueShard ?? -1) ?? [];
+      const at = firstAtOrAfter(keys, old.due, email);
+      if (keys[at]?.email === email) keys.splice(at, 1);
+      indexed.delete(email);
+    }
     if (sub?.dueShard === undefined || sub.due === undefined) return;
     const keys = shards.get(sub.dueShard) ?? [];
-    const at = firstAtOrAfter(keys, sub.due, sub.email);
-    if (keys[at]?.email === sub.email) keys.splice(at, 1);
-  };
-  const index = (sub: Subscriber) => {
-    if (sub.dueShard === undefined || sub.due === undefined) return;
-    const keys = shards.get(sub.dueShard) ?? [];
     shards.set(sub.dueShard, keys);
-    keys.splice(firstAtOrAfter(keys, sub.due, sub.email), 0, { due: sub.due, email: sub.email });
+    const key = { due: sub.due, email, sub };
+    keys.splice(firstAtOrAfter(keys, sub.due, email), 0, key);
+    indexed.set(email, key);
+  };
+  const lag = options.indexLag;
+  const pending: Array<{ at: number; email: string; sub: Subscriber | undefined }> = [];
+  const visibleAt = new Map<string, number>();
+  let stale = 0;
+  const propagate = (email: string, sub: Subscriber | undefined) => {
+    if (!lag) return reindex(email, sub);
+    const at = Math.max(visibleAt.get(email) ?? 0, lag.now() + lag.random() * lag.maxMs);
+    visibleAt.set(email, at);
+    pending.push({ at, email, sub });
+  };
+  const catchUp = () => {
+    if (!lag || pending.length === 0) return;
+    const now = lag.now();
+    pending.sort((a, b) => a.at - b.at); // stable: one record's updates keep their order
+    let done = 0;
+    while (done < pending.length && (pending[done]?.at ?? Infinity) <= now) {
+      const update = pending[done++];
+      if (update) reindex(update.email, update.sub);
+    }
+    pending.splice(0, done);
   };
   return {
     async get(email) {
@@ -31,16 +72,19 @@ export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
       const current = items.get(subscriber.email);
       if (expectedVersion === null ? current !== undefined : current?.version !== expectedVersion) return undefined;
       const stored = copyData({ ...subscriber, version: (expectedVersion ?? 0) + 1 });
-      unindex(current);
       items.set(subscriber.email, stored);
-      index(stored);
+      propagate(stored.email, stored);
       return copyData(stored);
     },
-    async delete(email) {
-      unindex(items.get(email));
+    async delete(email, expectedVersion) {
+      const current = items.get(email);
+      if (expectedVersion !== undefined && current?.version !== expectedVersion) return false;
       items.delete(email);
+      propagate(email, undefined);
+      return true;
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
+      catchUp();
       // The cursor is the last key returned, like DynamoDB's LastEvaluatedKey:
       // records advanced meanwhile leave the index without shifting the next
       // page (an offset would skip items).
@@ -52,14 +96,35 @@ export function createMemoryStore(): SubscriberStore & { all(): Subscriber[] } {
       for (; at < keys.length && page.length < limit; at++) {
         const key = keys[at] as Key;
         if (key.due > now) break;
-        const sub = items.get(key.email);
-        if (sub) page.push(copyData(sub));
+        if (items.get(key.email) !== key.sub) stale++;
+        page.push(copyData(key.sub));
       }
       const last = page.at(-1);
       const more = (keys[at]?.due ?? Infinity) <= now;
       return { items: page, cursor: more && last ? JSON.stringify([last.due, last.email]) : undefined };
     },
     all: () => [...items.values()].map(copyData),
+    async link(linkId, email) {
+      links.set(linkId, email);
+    },
+    async resolveLink(linkId) {
+      return links.get(linkId);
+    },
+    async unlink(linkId) {
+      links.delete(linkId);
+    },
+    async suppression(hash) {
+      const found = suppressions.get(hash);
+      return found && copyData(found);
+    },
+    async saveSuppression(entry) {
+      suppressions.set(entry.hash, copyData(entry));
+    },
+    async deleteSuppression(hash) {
+      suppressions.delete(hash);
+    },
+    /** How many index items queryDue served that were older than the record (index lag at work). */
+    staleServed: () => stale,
   };
 }
 

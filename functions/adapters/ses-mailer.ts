@@ -3,7 +3,21 @@ import { MailerError, type Mailer, type SendQuota } from '../ports.js';
 import { clientFrom, sesSdk, type ClientSource } from './aws-sdk.js';
 
 const THROTTLED = new Set(['Throttling', 'ThrottlingException', 'TooManyRequestsException']);
-const REJECTED = new Set(['MessageRejected', 'InvalidParameterValue']);
+/** SES refusing our setup, not an address: every reader's send would fail alike. */
+const SETUP_REFUSED = new Set([
+  'InvalidParameterValue',
+  'AccountSendingPausedException',
+  'ConfigurationSetDoesNotExistException',
+  'ConfigurationSetSendingPausedException',
+  'MailFromDomainNotVerifiedException',
+]);
+/**
+ * MessageRejected reasons that are about the recipient ("Address blacklisted.",
+ * "Illegal address"). "Email address is not verified" is about our sender (or
+ * the sandbox), and a virus or a size limit about the message: neither is the
+ * reader's fault, so those are unsendable.
+ */
+const ADDRESS_REASON = /blacklist|blocklist|illegal address|recipient|mailbox/i;
 
 export type SesMailerOptions = {
   /**
@@ -70,6 +84,10 @@ function classify(error: unknown): MailerError {
   if (THROTTLED.has(name) || /sending rate exceeded/i.test(message)) {
     return new MailerError('throttled', message, { cause: error });
   }
-  if (REJECTED.has(name)) return new MailerError('rejected', message, { cause: error });
+  // The text says which: a suppression is forever, so only a reason about the address earns it.
+  if (name === 'MessageRejected' && ADDRESS_REASON.test(message) && !/not verified/i.test(message)) {
+    return new MailerError('rejected', message, { cause: error });
+  }
+  if (name === 'MessageRejected' || SETUP_REFUSED.has(name)) return new MailerError('unsendable', `${name}: ${message}`, { cause: error });
   return new MailerError('transient', message, { cause: error });
 }

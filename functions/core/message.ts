@@ -10,6 +10,9 @@ export type CompiledCourse = {
   confirmation: CompiledEmail;
   alreadyEnrolled: CompiledEmail;
   complete: CompiledEmail;
+  /** The emailed confirmation links for downloading and deleting one's data. */
+  dataExport: CompiledEmail;
+  dataDelete: CompiledEmail;
   lessons: CompiledLesson[];
 };
 
@@ -22,6 +25,7 @@ export type Placeholders = {
   authorName: string;
   confirmUrl?: string;
   preferencesUrl?: string;
+  dataUrl?: string;
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

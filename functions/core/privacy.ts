@@ -15,7 +15,9 @@ export function exportRecord(sub: Subscriber) {
     consent: sub.consent,
     confirmedAt: sub.confirmedAt ?? null,
     nextLesson: sub.nextDay ?? null,
-    nextLessonDue: sub.due === undefined ? null : new Date(sub.due).toISOString(),
+    nextLessonDue: sub.due === undefined || sub.nextDay === undefined ? null : new Date(sub.due).toISOString(),
+    // A reader who left: when this record is reduced to a keyed hash of the address (SECURITY.md, retention).
+    reducedAfter: sub.due !== undefined && sub.nextDay === undefined ? new Date(sub.due).toISOString() : null,
     pausedUntil: sub.pausedUntil ?? null,
     lessonsSent: sub.sends.map((send) => ({ day: send.day, sentAt: send.at, messageId: send.messageId })),
     restarts: sub.restarts ?? [],

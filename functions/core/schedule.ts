@@ -9,34 +9,39 @@ export function isValidTimeZone(zone: string): boolean {
   return zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 
+/** A valid zone in its usual spelling: "europe/london" is Europe/London. */
+export function canonicalZone(zone: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+}
+
+type LocalTime = { year: number; month: number; day: number; hour: number; minute?: number };
+
 /**
- * The instant a local wall-clock time happens in `zone`.
- * A time skipped by a DST jump moves forward by the jump; a repeated
- * (ambiguous) time takes its first occurrence. Luxon alone picks either
- * occurrence depending on the zone, so the offsets are resolved here.
+ * The instants at which a local wall-clock time happens in `zone`, earliest
+ * first: one, or two for a time a DST fall-back repeats. A time skipped by a
+ * spring-forward jump has none: it moves forward by the jump (read with the
+ * offset from before the jump, it lands the same distance past it).
  */
-export function resolveLocalTime(
-  zone: string,
-  local: { year: number; month: number; day: number; hour: number; minute?: number },
-): Date {
+function occurrences(zone: string, local: LocalTime): number[] {
   const tz = IANAZone.create(zone);
   const wall = Date.UTC(local.year, local.month - 1, local.day, local.hour, local.minute ?? 0);
   // Offsets in force a day either side cover every real transition.
   const before = tz.offset(wall - DAY_MS);
   const after = tz.offset(wall + DAY_MS);
-  const candidates = [...new Set([before, after])]
+  const found = [...new Set([before, after])]
     .map((offset) => wall - offset * MINUTE_MS)
     .filter((instant) => instant === wall - tz.offset(instant) * MINUTE_MS)
     .sort((a, b) => a - b);
-  // No candidate: the wall time fell in a gap; reading it with the offset
-  // from before the jump lands the same distance past the jump.
-  return new Date(candidates[0] ?? wall - before * MINUTE_MS);
+  return found.length > 0 ? found : [wall - before * MINUTE_MS];
 }
 
-/** Calendar date (in `zone`) of an instant. */
-function localDate(zone: string, instant: number): { year: number; month: number; day: number } {
-  const shifted = new Date(instant + IANAZone.create(zone).offset(instant) * MINUTE_MS);
-  return { year: shifted.getUTCFullYear(), month: shifted.getUTCMonth() + 1, day: shifted.getUTCDate() };
+/**
+ * The instant a local wall-clock time happens in `zone`: a skipped time moves
+ * forward by the jump, a repeated one takes its first occurrence. Luxon alone
+ * picks either occurrence depending on the zone, so the offsets are resolved here.
+ */
+export function resolveLocalTime(zone: string, local: LocalTime): Date {
+  return new Date(occurrences(zone, local)[0] as number);
 }
 
 /**
@@ -44,19 +49,27 @@ function localDate(zone: string, instant: number): { year: number; month: number
  * first such time at least 8 hours after the previous lesson actually went out.
  * Scheduling from the actual send (not the planned one) is what stops a
  * catch-up burst after an outage.
+ *
+ * "First such time" is taken over instants, not calendar days: a repeated
+ * hour counts at each occurrence (its first is taken when both qualify, the
+ * second when only it is 8 hours on), and the day before the threshold's
+ * local date counts too, since a jump across midnight (Nuuk skips 23:00 to
+ * 00:00) moves that day's hour past the date line. Otherwise the lesson
+ * would slip a whole day.
  */
 export function nextLessonDue(lastSentAt: Date, zone: string, sendHour: number): Date {
   const threshold = lastSentAt.getTime() + MIN_GAP_MS;
-  const start = localDate(zone, threshold);
-  for (let offsetDays = 0; offsetDays < 3; offsetDays++) {
-    const day = new Date(Date.UTC(start.year, start.month - 1, start.day + offsetDays));
-    const due = resolveLocalTime(zone, {
-      year: day.getUTCFullYear(),
-      month: day.getUTCMonth() + 1,
-      day: day.getUTCDate(),
-      hour: sendHour,
-    });
-    if (due.getTime() >= threshold) return due;
+  const tz = IANAZone.create(zone);
+  const offset = tz.offset(threshold);
+  // The local wall time at the threshold, read as UTC: its date is the local date.
+  const start = new Date(threshold + offset * MINUTE_MS);
+  // The day before matters only when the offset changed in the day before the threshold.
+  const firstDay = tz.offset(threshold - DAY_MS) === offset ? 0 : -1;
+  for (let offsetDays = firstDay; offsetDays < 3; offsetDays++) {
+    const day = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth(), start.getUTCDate() + offsetDays));
+    const local = { year: day.getUTCFullYear(), month: day.getUTCMonth() + 1, day: day.getUTCDate(), hour: sendHour };
+    const due = occurrences(zone, local).find((instant) => instant >= threshold);
+    if (due !== undefined) return new Date(due);
   }
   throw new Error(`no send time found after ${new Date(threshold).toISOString()} in ${zone}`);
 }

@@ -11,6 +11,9 @@ export type Consent = { at: string; ip: string; userAgent: string; formVersion: 
 export type SendRecord = { day: number; at: string; messageId: string };
 export type Claim = { id: string; day: number; until: number };
 export type SoftBounce = { messageId: string; at: string };
+export type DataLink = { nonce: string; action: 'export' | 'delete'; until: number };
+export type NoticeTemplate = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete';
+export type NoticeState = { id: string; template: NoticeTemplate; sentAt?: string; messageId?: string };
 
 export interface Subscriber {
   email: string; // normalized; the table key
@@ -18,7 +21,15 @@ export interface Subscriber {
   firstName?: string;
   timezone: string;
   sendHour: number;
-  optinId: string; // changes with every new double opt-in; confirm tokens carry it
+  optinId: string; // changes with every new double opt-in; confirm links carry it
+  /** Stable id that links carry instead of the address; the table maps it back to this record. */
+  linkId?: string;
+  /** Changes on a new sign-up and on "sign out older links": preferences links carry it, so old ones die. */
+  linkSecret?: string;
+  /** The one emailed download or delete link that is open: single use, short-lived. */
+  dataLink?: DataLink;
+  /** The last notice the outbox sent for the form (exactly once per job: see services/notices.ts). */
+  notice?: NoticeState;
   createdAt: string;
   consent: Consent;
   lastNoticeAt?: string; // last email sent because of the form (rate limit)
@@ -27,7 +38,8 @@ export interface Subscriber {
   due?: number; // epoch ms; with dueShard, present only while a lesson is to come (sparse index)
   dueShard?: number;
   claim?: Claim;
-  attempts?: number; // failed tries of the current lesson
+  attempts?: number; // times SES rejected the address for the current lesson (MAX_ATTEMPTS suppresses)
+  retries?: number; // transient failures of the current lesson: they lengthen the back-off, never suppress
   sends: SendRecord[];
   restarts?: Array<{ at: string; fromDay: number }>; // "I broke no contact": history is kept
   pausedUntil?: string;
@@ -45,6 +57,7 @@ export const DUE_SHARDS = 16;
 export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const NOTICE_INTERVAL_MS = 10 * 60 * 1000;
 export const MAX_ATTEMPTS = 3;
+const DAY_MS = 24 * 60 * 60 * 1000;
 /** Transient bounces (mailbox full, ...) on this many different messages suppress the address. */
 export const SOFT_BOUNCE_LIMIT = 3;
 
@@ -68,9 +81,11 @@ export function canNotify(sub: Subscriber, now: Date): boolean {
 }
 
 type SignupInput = { email: string; firstName?: string; timezone: string; sendHour: number; consent: Consent };
+/** What links carry: the record's stable id and its current secret (services/links.ts). */
+export type LinkIds = { linkId: string; linkSecret: string };
 
 /** A new double opt-in: replaces nothing but an expired, unsubscribed or absent record. */
-export function newPending(input: SignupInput, optinId: string, now: Date, version: number): Subscriber {
+export function newPending(input: SignupInput, optinId: string, now: Date, version: number, link?: LinkIds): Subscriber {
   return {
     email: input.email,
     status: 'pending',
@@ -78,6 +93,7 @@ export function newPending(input: SignupInput, optinId: string, now: Date, versi
     timezone: input.timezone,
     sendHour: input.sendHour,
     optinId,
+    ...link,
     createdAt: now.toISOString(),
     consent: input.consent,
     lastNoticeAt: now.toISOString(),
@@ -87,13 +103,18 @@ export function newPending(input: SignupInput, optinId: string, now: Date, versi
   };
 }
 
+/** A re-sent confirmation promises 7 days: the sign-up's expiry moves with it. */
+export function extendPending(sub: Subscriber, now: Date): Subscriber {
+  return { ...sub, expiresAt: Math.ceil((now.getTime() + PENDING_TTL_MS) / 1000) };
+}
+
 function withoutSchedule(sub: Subscriber): Subscriber {
-  const { due: _due, dueShard: _shard, claim: _claim, nextDay: _next, attempts: _attempts, ...rest } = sub;
+  const { due: _due, dueShard: _shard, claim: _claim, nextDay: _next, attempts: _attempts, retries: _retries, ...rest } = sub;
   return rest;
 }
 
 export function scheduled(sub: Subscriber, nextDay: number, due: number): Subscriber {
-  return { ...sub, nextDay, due, dueShard: shardOf(sub.email), claim: undefined, attempts: undefined };
+  return { ...sub, nextDay, due, dueShard: shardOf(sub.email), claim: undefined, attempts: undefined, retries: undefined };
 }
 
 /** Confirming starts the course: day 1 is due at once. */
@@ -102,12 +123,28 @@ export function activate(sub: Subscriber, now: Date): Subscriber {
   return scheduled({ ...rest, status: 'active', confirmedAt: now.toISOString() }, 1, now.getTime());
 }
 
+/**
+ * A reader who left stays in the due index with no lesson to come: `due` is
+ * then when the record is reduced to what suppression needs (services/
+ * retention.ts), which the drip does as it walks the index. No Scan, no TTL.
+ */
+export const REDUCE_AFTER_MS = 30 * 24 * 60 * 60 * 1000;
+
+function reduceLater(sub: Subscriber, now: Date): Subscriber {
+  return { ...withoutSchedule(sub), due: now.getTime() + REDUCE_AFTER_MS, dueShard: shardOf(sub.email) };
+}
+
 export function unsubscribe(sub: Subscriber, now: Date): Subscriber {
-  return { ...withoutSchedule(sub), status: 'unsubscribed', unsubscribedAt: now.toISOString() };
+  return { ...reduceLater(sub, now), status: 'unsubscribed', unsubscribedAt: now.toISOString() };
 }
 
 export function suppress(sub: Subscriber, now: Date, reason: string): Subscriber {
-  return { ...withoutSchedule(sub), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason };
+  return { ...reduceLater(sub, now), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason };
+}
+
+/** The record of a reader who left, due for reduction (the drip reduces it instead of sending). */
+export function isReducible(sub: Subscriber, now: Date): boolean {
+  return (sub.status === 'unsubscribed' || sub.status === 'suppressed') && sub.due !== undefined && sub.due <= now.getTime();
 }
 
 /** A claim may be taken when the lesson is due and no live claim holds it. */
@@ -130,22 +167,41 @@ export function claimLesson(sub: Subscriber, claimId: string, now: Date, leaseMs
  * reader; if the reader left meanwhile (their claim was dropped) or a crashed
  * runner's lease ran out and another took the lesson over, only the record of
  * what went out is kept, so a late answer never moves anyone's schedule.
+ * Idempotent by MessageId: a write retried after its reply was lost finds the
+ * send already there and changes nothing (returns `sub` itself).
  */
 export function recordSend(sub: Subscriber, send: SendRecord, claimId = sub.claim?.id): Subscriber {
+  return advance(sub, send, claimId, () => nextLessonDue(new Date(send.at), sub.timezone, sub.sendHour).getTime());
+}
+
+/**
+ * recordSend for when its advance cannot be computed or written (SES has the
+ * lesson, but the reader's zone no longer resolves, or the store keeps
+ * refusing the write): the same record, due a day after the send with no zone
+ * arithmetic, so the lesson is never sent again and the course goes on.
+ */
+export function recordSendFallback(sub: Subscriber, send: SendRecord, claimId = sub.claim?.id): Subscriber {
+  return advance(sub, send, claimId, () => Date.parse(send.at) + DAY_MS);
+}
+
+function advance(sub: Subscriber, send: SendRecord, claimId: string | undefined, nextDue: () => number): Subscriber {
+  if (sub.sends.some((known) => known.messageId === send.messageId)) return sub;
   const recorded = { ...sub, sends: [...sub.sends, send] };
   const ours = sub.claim !== undefined && sub.claim.id === claimId && sub.claim.day === send.day;
   if (!ours) return recorded;
   if (sub.status !== 'active') return { ...recorded, claim: undefined };
   if (send.day >= TOTAL_DAYS) return { ...withoutSchedule(recorded), status: 'completed', completedAt: send.at };
-  const due = nextLessonDue(new Date(send.at), sub.timezone, sub.sendHour).getTime();
-  return scheduled(recorded, send.day + 1, due);
+  return scheduled(recorded, send.day + 1, nextDue());
 }
 
 /**
- * A send failed. Transient errors release the claim and retry after a short
- * back-off; an address SES keeps rejecting is suppressed after MAX_ATTEMPTS
- * so it never blocks the run again. Throttling is SES's pace, not the
- * reader's fault: the lesson stays due as it was, for the next run.
+ * A send failed. The claim is released and the lesson retried after a
+ * back-off that grows with every failed try (5 minutes more each, at most an
+ * hour). Only SES rejecting the address counts against it: MAX_ATTEMPTS
+ * rejections suppress it, so a dead address never blocks the run again.
+ * Transient failures (timeouts, 5xx) are ours or SES's, never the reader's:
+ * they back off without end and suppress nobody. Throttling is SES's pace:
+ * the lesson stays due as it was, for the next run.
  * Returns `sub` itself when there is nothing to change (the claim is not ours).
  */
 export function recordFailure(
@@ -157,9 +213,11 @@ export function recordFailure(
   if (!sub.claim || sub.claim.id !== claimId) return sub;
   const released = { ...sub, claim: undefined };
   if (sub.status !== 'active' || kind === 'throttled') return released;
-  const attempts = (sub.attempts ?? 0) + 1;
-  if (kind === 'rejected' && attempts >= MAX_ATTEMPTS) return suppress(sub, now, 'rejected by SES');
-  return { ...released, attempts, due: now.getTime() + Math.min(attempts * 5, 60) * 60 * 1000 };
+  const attempts = (sub.attempts ?? 0) + (kind === 'rejected' ? 1 : 0);
+  const retries = (sub.retries ?? 0) + (kind === 'transient' ? 1 : 0);
+  if (attempts >= MAX_ATTEMPTS) return suppress(sub, now, 'rejected by SES');
+  const backoffMinutes = Math.min((attempts + retries) * 5, 60);
+  return { ...released, attempts: attempts || undefined, retries: retries || undefined, due: now.getTime() + backoffMinutes * 60_000 };
 }
 
 /**

@@ -9,6 +9,7 @@ import type { HumanCheck } from '../adapters/turnstile.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
 import { safetyRoutes } from './safety-page.js';
+import { wantsJson } from './request.js';
 import { signupRoutes } from './signup-routes.js';
 
 export type AppDeps = ServiceDeps & {
@@ -34,12 +35,14 @@ export const ROUTES: Record<string, string> = {
   '/preferences': 'GET, HEAD, POST',
   '/preferences/export': 'POST',
   '/preferences/delete': 'POST',
+  '/data': 'GET, HEAD, POST',
 };
 
 const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
   'invalid-input': 400,
   'invalid-link': 400,
   'expired-link': 410,
+  'stale-link': 410,
   gone: 410,
   'not-found': 404,
   conflict: 409,
@@ -54,6 +57,7 @@ const TITLES: Record<AppErrorCode, string> = {
   'invalid-input': 'Something is missing',
   'invalid-link': 'This link does not work',
   'expired-link': 'This link has expired',
+  'stale-link': 'This link is no longer valid',
   gone: 'You have left the course',
   'not-found': 'Page not found',
   conflict: 'Please try again',
@@ -64,19 +68,14 @@ const TITLES: Record<AppErrorCode, string> = {
   'method-not-allowed': 'Not allowed',
 };
 
-export function wantsJson(c: Context): boolean {
-  const type = c.req.header('content-type') ?? '';
-  const accept = c.req.header('accept') ?? '';
-  return type.includes('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
-}
-
 export function errorResponse(c: Context, error: AppError, mailto?: string) {
   const status = STATUS[error.code];
   if (error.retryAfterSeconds) c.header('Retry-After', String(error.retryAfterSeconds));
   if (error.allow) c.header('Allow', error.allow);
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
-  if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone') {
-    const kind = c.req.path.startsWith('/unsubscribe') ? 'unsubscribe' : c.req.path.startsWith('/preferences') ? 'preferences' : 'confirm';
+  if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone' || error.code === 'stale-link') {
+    const path = c.req.path;
+    const kind = path.startsWith('/unsubscribe') ? 'unsubscribe' : path.startsWith('/preferences') ? 'preferences' : path.startsWith('/data') ? 'data' : 'confirm';
     const message = error.code === 'invalid-link' ? 'It may have been cut short when it was copied.' : error.message;
     return c.html(linkProblemPage(TITLES[error.code], message, kind, { mailto }), status);
   }
@@ -132,25 +131,4 @@ export function createApp(deps: AppDeps) {
       : c.html(messagePage('Something went wrong', 'Something went wrong on our side. Please try again.'), 500);
   });
   return app;
-}
-
-/** Reads a form or JSON body into a flat record; anything else is a clear 4xx. */
-export async function readBody(c: Context): Promise<Record<string, unknown>> {
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (type.startsWith('application/json')) {
-    const body: unknown = await c.req.json().catch(() => {
-      throw new AppError('invalid-input', 'The request body is not valid JSON.');
-    });
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
-      throw new AppError('invalid-input', 'The request body must be a JSON object.');
-    }
-    return body as Record<string, unknown>;
-  }
-  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-    const body = await c.req.parseBody().catch(() => {
-      throw new AppError('invalid-input', 'The form data could not be read.');
-    });
-    return Object.fromEntries(Object.entries(body).filter(([, value]) => typeof value === 'string'));
-  }
-  throw new AppError('unsupported-media-type', 'Send the form as application/x-www-form-urlencoded or JSON.');
 }

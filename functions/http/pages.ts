@@ -22,7 +22,9 @@ button.secondary{background:transparent;color:var(--accent)}:focus-visible{outli
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.88rem;margin-top:2rem}
 .card>:first-child{margin-top:0}.card>:last-child{margin-bottom:0}[aria-invalid=true]{border:2px solid var(--err)}label .hint{font-weight:400}h1{text-wrap:balance}
 button.danger{background:transparent;color:var(--err);border-color:var(--err)}`;
-const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f&&f.type==='hidden')f.value=z}catch(e){}`;
+// The sign-up form's hidden zone comes from the browser; the preferences page's zone field
+// offers every IANA name the browser knows as you type (the server accepts any case).
+const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f&&f.type==='hidden')f.value=z;var l=document.getElementById('zones');if(l&&Intl.supportedValuesOf)Intl.supportedValuesOf('timeZone').forEach(function(n){var o=document.createElement('option');o.value=n;l.appendChild(o)})}catch(e){}`;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
 
@@ -119,7 +121,7 @@ export function actionPage(title: string, message: string, action: string, token
   );
 }
 
-export type LinkKind = 'confirm' | 'unsubscribe' | 'preferences';
+export type LinkKind = 'confirm' | 'unsubscribe' | 'preferences' | 'data';
 
 /**
  * Expired or broken links: offer the way forward for what the reader was
@@ -132,7 +134,8 @@ export function linkProblemPage(title: string, message: string, kind: LinkKind, 
       ? html`<form method="post" action="/confirm/resend"><input type="hidden" name="t" value="${options.freshToken}"><button type="submit">Send me a fresh confirmation email</button></form>`
       : html`<p>Enter your address on the sign-up form and we will send you a fresh confirmation link.</p><p><a href="/">Go to the sign-up form</a></p>`,
     unsubscribe: html`<p>To stop the emails, use the Unsubscribe link at the bottom of any lesson${mailto ? html`, or write to <a href="${options.mailto}">${mailto}</a> and we will take you off the list` : ''}.</p>`,
-    preferences: html`<p>Open the Preferences link at the bottom of your latest lesson: each link works for your own settings only.</p>`,
+    preferences: html`<p>Open the Preferences link at the bottom of your latest email from us: each link works for your own settings only, and older ones stop working after you sign up again or sign them out.</p>`,
+    data: html`<p>Open the Preferences link at the bottom of your latest email from us, and ask again: a new link arrives in your inbox.</p>`,
   }[kind];
   return page(title, html`<h1>${title}</h1><div class="card">${message ? html`<p>${message}</p>` : ''}${forward}</div>`);
 }

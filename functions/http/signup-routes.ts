@@ -1,21 +1,28 @@
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
-import { createToken, verifyToken } from '../core/tokens.js';
 import { AppError } from '../errors.js';
-import { checkClientRate, signup } from '../services/signup.js';
-import { readBody, wantsJson, type AppDeps } from './app.js';
+import { acceptSignup, checkClientRate, checkFormToken, formToken, type FormTokenCheck } from '../services/signup.js';
+import type { AppDeps } from './app.js';
 import { messagePage, signupPage, type SignupForm } from './pages.js';
+import { readBody, wantsJson } from './request.js';
 import { fieldErrors, signupSchema } from './validation.js';
 
 const NEUTRAL = 'If this address can join, an email is on its way. Open it and tap the button to confirm.';
-/** A person needs a few seconds to type an address; a script posting the form at once does not. */
-export const MIN_SUBMIT_MS = 2_000;
 
+const FORM_PROBLEMS: Record<Exclude<FormTokenCheck, 'ok'>, string> = {
+  'too-fast': 'That was quick! Please check your details and press Start the course again.',
+  expired: 'This form was open for a while. Please check your details and press Start the course again.',
+  invalid: 'Please check your details and press Start the course again.',
+};
+
+/**
+ * The sign-up form. Every valid post does the same work, whatever the
+ * address: network limits, the form checks, one enqueue (services/signup.ts).
+ */
 export function signupRoutes(deps: AppDeps) {
   const app = new Hono();
-  const formToken = () =>
-    createToken(deps.config.keys, { purpose: 'form', email: '', nonce: String(deps.clock.now().getTime()) });
-  const extras = () => ({ formToken: formToken(), turnstileSiteKey: deps.humanCheck?.siteKey });
+  const extras = () => ({ formToken: formToken(deps), turnstileSiteKey: deps.humanCheck?.siteKey });
+  const origins = new Set(deps.allowedOrigins ?? []);
 
   app.get('/', (c) => c.html(signupPage({}, {}, extras())));
 
@@ -29,13 +36,18 @@ export function signupRoutes(deps: AppDeps) {
     if (deps.humanCheck && !(await deps.humanCheck.verify(input['cf-turnstile-response'] ?? '', clientIp))) {
       return invalid(c, body, { human: 'Please complete the check that you are a person, then try again.' });
     }
-    // Too fast for a person (autofill and a quick tap can be): ask again rather than drop it silently.
-    if (submittedTooFast(input.form_token)) {
-      return invalid(c, body, { form: 'That was quick! Please check your details and press Start the course again.' });
+    // Our own form carries a token: single use, within the hour, not faster than a person.
+    // Without one, only a JSON client (a browser must pass CORS for that) or an embedding
+    // site the author listed may post: a stranger's page cannot fire the form from its visitors.
+    if (input.form_token) {
+      const check = await checkFormToken(deps, input.form_token);
+      if (check !== 'ok') return invalid(c, body, { form: FORM_PROBLEMS[check] });
+    } else if (!wantsJson(c) && !origins.has(c.req.header('origin') ?? '')) {
+      return invalid(c, body, { form: FORM_PROBLEMS.invalid });
     }
     // A filled honeypot is a bot: answer exactly as for a person, do nothing.
     if (!input.website) {
-      const outcome = await signup(deps, {
+      await acceptSignup(deps, {
         email: input.email,
         firstName: input.first_name,
         timezone: input.timezone,
@@ -47,21 +59,12 @@ export function signupRoutes(deps: AppDeps) {
           formVersion: input.form_version || (wantsJson(c) ? 'json-1' : '1'),
         },
       });
-      deps.log?.('signup', { outcome });
     }
     if (wantsJson(c)) return c.json({ ok: true, message: `Check your inbox. ${NEUTRAL}` });
     return c.html(
       messagePage('Check your inbox', NEUTRAL, html`<p class="hint">Nothing after a few minutes? Look in your spam folder, or <a href="/">go back and check the address</a>.</p>`),
     );
   });
-
-  function submittedTooFast(token: string | undefined): boolean {
-    // Embedded forms and JSON clients carry no form token; the other limits still apply to them.
-    if (!token) return false;
-    const result = verifyToken(deps.config.keys, token, 'form', deps.clock.now());
-    if (!result.ok) return true;
-    return deps.clock.now().getTime() - Number(result.claims.nonce) < MIN_SUBMIT_MS;
-  }
 
   function invalid(c: Context, body: Record<string, unknown>, fields: Record<string, string>) {
     if (wantsJson(c)) throw new AppError('invalid-input', 'Some fields are not valid.', fields);

@@ -1,8 +1,22 @@
 import * as z from 'zod';
-import { isValidTimeZone } from '../core/schedule.js';
+import { canonicalZone, isValidTimeZone } from '../core/schedule.js';
 
-/** Control characters (CR/LF among them) never get into a record or an email. */
-const NO_CONTROL = /^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u;
+/**
+ * A first name: letters and marks of any script, single spaces, hyphens and
+ * apostrophes between them, and the joiners some scripts need inside words
+ * (ZWNJ, ZWJ). Nothing that can read as a link or an address: no dots, slashes,
+ * colons, @ or digits. A lone surrogate is not a letter, so it is refused.
+ */
+const NAME = /^[\p{L}\p{M}]+(?:(?:[ '’\-\u2010]|[\u200C\u200D])[\p{L}\p{M}]+)*$/u;
+export const firstName = z
+  .string()
+  .trim()
+  .max(60, 'Keep your first name under 60 characters.')
+  .transform((name) => name.normalize('NFC'))
+  .refine((name) => name === '' || NAME.test(name), 'Use letters for your first name (spaces, hyphens and apostrophes are fine).')
+  .refine((name) => name.split(' ').length <= 5, 'Keep your first name to a few words.')
+  .optional()
+  .transform((name) => name || undefined);
 
 const hour = z.union([z.number(), z.string().trim().regex(/^\d{1,2}$/, 'Choose an hour between 00 and 23.').transform(Number)]);
 
@@ -14,20 +28,15 @@ export const signupSchema = z.object({
     .max(254, 'That email address is too long.')
     .pipe(z.email('Enter a valid email address, like name@example.com.'))
     .transform((email) => email.toLowerCase()),
-  first_name: z
-    .string()
-    .trim()
-    .max(60, 'Keep your first name under 60 characters.')
-    .regex(NO_CONTROL, 'Your first name contains characters we cannot use.')
-    .optional()
-    .transform((name) => name || undefined),
+  first_name: firstName,
   timezone: z
     .string()
     .trim()
     .max(64)
     .optional()
     .transform((zone) => zone || 'UTC')
-    .refine(isValidTimeZone, 'Unknown time zone.'),
+    .refine(isValidTimeZone, 'Unknown time zone.')
+    .transform(canonicalZone),
   send_hour: hour.optional().transform((value) => value ?? 8).pipe(
     z.number().int().min(0, 'Choose an hour between 00 and 23.').max(23, 'Choose an hour between 00 and 23.'),
   ),
@@ -43,10 +52,17 @@ export type SignupFields = z.infer<typeof signupSchema>;
 export const preferencesSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('schedule'),
-    timezone: z.string().trim().max(64).refine(isValidTimeZone, 'Unknown time zone.').optional(),
+    timezone: z
+      .string()
+      .trim()
+      .max(64)
+      .refine(isValidTimeZone, 'We do not know this time zone. Choose a name from the list, such as Europe/London.')
+      .transform(canonicalZone)
+      .optional(),
     send_hour: hour.pipe(z.number().int().min(0, 'Choose an hour between 00 and 23.').max(23, 'Choose an hour between 00 and 23.')).optional(),
   }),
-  z.object({ action: z.enum(['pause', 'resume', 'restart']) }),
+  z.object({ action: z.literal('name'), first_name: firstName }),
+  z.object({ action: z.enum(['pause', 'resume', 'restart', 'sign-out']) }),
 ]);
 
 /** One message per field, keyed by the field name the form uses. */

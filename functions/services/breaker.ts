@@ -1,4 +1,4 @@
-import { dayOf, subtract, tripReason, windowDays, ZERO, type Breaker, type Counts } from '../core/breaker.js';
+import { combine, dayOf, tripReason, warnings, windowDays, ZERO, type Breaker, type Counts, type Warning } from '../core/breaker.js';
 import type { Clock, HealthStore } from '../ports.js';
 
 /**
@@ -6,15 +6,12 @@ import type { Clock, HealthStore } from '../ports.js';
  * author resumes sending (`npm run breaker -- resume`); it never closes by itself.
  */
 export type BreakerDeps = { health: HealthStore; clock: Clock; log?: (event: string, fields: Record<string, unknown>) => void };
-export type BreakerCheck = { open: false; counts: Counts } | { open: true; reason: string; since?: string };
+export type BreakerCheck = { open: false; counts: Counts; warnings: Warning[] } | { open: true; reason: string; since?: string };
 
 export async function recentCounts(deps: BreakerDeps, breaker: Breaker): Promise<Counts> {
   const days = windowDays(deps.clock.now(), breaker.resumedAt);
-  const total = (await deps.health.read(days)).reduce(
-    (sum, day) => ({ sends: sum.sends + day.sends, bounces: sum.bounces + day.bounces, complaints: sum.complaints + day.complaints }),
-    ZERO,
-  );
-  return subtract(total, breaker.baseline && days.includes(breaker.baseline.day) ? breaker.baseline : undefined);
+  const total = (await deps.health.read(days)).reduce((sum, day) => combine(sum, day), ZERO);
+  return breaker.baseline && days.includes(breaker.baseline.day) ? combine(total, breaker.baseline, -1) : total;
 }
 
 export async function checkBreaker(deps: BreakerDeps): Promise<BreakerCheck> {
@@ -25,19 +22,31 @@ export async function checkBreaker(deps: BreakerDeps): Promise<BreakerCheck> {
   }
   const counts = await recentCounts(deps, breaker);
   const reason = tripReason(counts);
-  if (!reason) return { open: false, counts };
+  if (!reason) {
+    const found = warnings(counts);
+    for (const { level, message } of found) deps.log?.('drip.breaker-warning', { level, message, counts, status: 'npm run breaker -- status' });
+    return { open: false, counts, warnings: found };
+  }
   const openedAt = deps.clock.now().toISOString();
   await deps.health.saveBreaker({ ...breaker, state: 'open', reason, openedAt }, breaker.version);
   deps.log?.('drip.breaker-opened', { level: 'ERROR', reason, counts, resume: 'npm run breaker -- resume' });
   return { open: true, reason, since: openedAt };
 }
 
+/**
+ * Counts emails SES accepted: the breaker's rates are over everything we hand
+ * to SES, as SES's own are. The drip calls it once per run with its lessons;
+ * the notice worker (confirmation, already enrolled, complete, sign-in and
+ * data links) must call it too, after each accepted send, or notices would
+ * inflate the rates they are measured against.
+ */
 export async function recordSends(deps: BreakerDeps, sends: number): Promise<void> {
   if (sends > 0) await deps.health.add(dayOf(deps.clock.now()), { sends });
 }
 
-export async function recordFeedback(deps: BreakerDeps, kind: 'bounces' | 'complaints', count = 1): Promise<void> {
-  await deps.health.add(dayOf(deps.clock.now()), { [kind]: count });
+/** Hard bounces and complaints, split by whether they were on a lesson (services/feedback.ts decides). */
+export async function recordFeedback(deps: BreakerDeps, counts: Partial<Omit<Counts, 'sends'>>): Promise<void> {
+  await deps.health.add(dayOf(deps.clock.now()), counts);
 }
 
 /** The author's resume: what was counted before now no longer counts against sending. */

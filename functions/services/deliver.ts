@@ -1,10 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { CompiledLesson } from '../core/message.js';
-import { claimLesson, isClaimable, recordFailure, recordSend, type Subscriber } from '../core/subscriber.js';
+import {
+  claimLesson,
+  isClaimable,
+  isReducible,
+  recordFailure,
+  recordSend,
+  recordSendFallback,
+  type SendRecord,
+  type Subscriber,
+} from '../core/subscriber.js';
 import type { TokenBucket } from '../core/token-bucket.js';
 import { MailerError, type Timer } from '../ports.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
+import { withLinkIds } from './notices.js';
 import { sendTemplate } from './notify.js';
+import { reduceRecord } from './retention.js';
 import type { DripSummary } from './send-due.js';
 
 const THROTTLE_BACKOFF_MS = 1_000;
@@ -43,6 +54,12 @@ async function pace(run: Run): Promise<void> {
  */
 export async function deliver(run: Run, item: Subscriber): Promise<void> {
   const { deps, summary } = run;
+  // A reader who left 30 days ago: reduce the record, nothing to send.
+  if (isReducible(item, deps.clock.now())) {
+    await reduceRecord(deps, item);
+    summary.skipped++;
+    return;
+  }
   if (!isClaimable(item, deps.clock.now())) {
     summary.skipped++;
     return;
@@ -61,9 +78,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     run.sendsLeft++;
     return halt(run);
   }
-  const now = deps.clock.now();
-  const claimed = await deps.store.put(claimLesson(item, randomUUID(), now, run.leaseMs), item.version);
-  // Another runner claimed it first, or the index was stale: theirs to send.
+  const claimed = await claim(run, item);
   if (!claimed?.claim) {
     run.sendsLeft++;
     summary.skipped++;
@@ -75,19 +90,52 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
   if (!lesson) throw new Error(`course has no lesson for day ${day}`);
   const outcome = await sendWithRetries(run, claimed, lesson);
   if (!(outcome instanceof MailerError)) {
-    const send = { day, at: deps.clock.now().toISOString(), messageId: outcome.messageId };
-    await settle(deps, claimed, (fresh) => recordSend(fresh, send, claimId));
+    await recordAccepted(deps, claimed, { day, at: deps.clock.now().toISOString(), messageId: outcome.messageId }, claimId);
     summary.sent++;
     return;
   }
   summary.failed++;
-  deps.log?.('drip.send-failed', { email: maskEmail(claimed.email), day, kind: outcome.kind, error: outcome.message });
-  await settle(deps, claimed, (fresh) => recordFailure(fresh, deps.clock.now(), outcome.kind, claimId));
-  if (outcome.kind === 'throttled') {
+  const { kind } = outcome;
+  if (kind === 'unsendable') {
+    // Nothing to do with this reader, and every other send would fail alike: stop, as a store
+    // error does. The claim is left to expire, so the lesson goes out once the cause is fixed.
+    deps.log?.('drip.send-refused', { level: 'ERROR', email: maskEmail(claimed.email), day, kind, error: outcome.message });
+    throw outcome;
+  }
+  deps.log?.('drip.send-failed', { email: maskEmail(claimed.email), day, kind, error: outcome.message });
+  await settle(deps, claimed, (fresh) => recordFailure(fresh, deps.clock.now(), kind, claimId));
+  if (kind === 'throttled') {
     // SES is still saying "slow down" after our back-off: leave the rest due for the next run.
     summary.throttled = true;
     halt(run);
   }
+}
+
+/**
+ * Claims with a conditional write on the version the index showed. The due
+ * index is eventually consistent, so that copy may be stale (a write the
+ * index has not caught up on): on a refusal the record is read once, strongly
+ * consistent, and claimed at its current version if the lesson is still due
+ * and unclaimed. Otherwise another runner has it, or it was sent, or the
+ * reader left: nothing to do here.
+ */
+async function claim(run: Run, item: Subscriber): Promise<Subscriber | undefined> {
+  const { store, clock } = run.deps;
+  const claimId = randomUUID();
+  const now = clock.now();
+  const claimed = await store.put(claimLesson(await linked(run, item), claimId, now, run.leaseMs), item.version);
+  if (claimed) return claimed;
+  const fresh = await store.get(item.email);
+  if (!fresh || fresh.version === item.version || !isClaimable(fresh, now)) return undefined;
+  return store.put(claimLesson(await linked(run, fresh), claimId, now, run.leaseMs), fresh.version);
+}
+
+/** A record from before compact links gets its link ids now, mapped before any email carries them. */
+async function linked(run: Run, sub: Subscriber): Promise<Subscriber> {
+  if (sub.linkId && sub.linkSecret) return sub;
+  const ids = withLinkIds(sub);
+  await run.deps.store.link(ids.linkId as string, ids.email);
+  return ids;
 }
 
 /**
@@ -106,6 +154,30 @@ async function sendWithRetries(run: Run, claimed: Subscriber, lesson: CompiledLe
       await pace(run);
       if (run.nearDeadline()) return error;
     }
+  }
+}
+
+/**
+ * SES has the lesson: record it and move the reader on. When that keeps
+ * throwing (a write the store refuses, a zone that no longer resolves), the
+ * fallback advance is written instead, because a claim left to expire would
+ * send the lesson again, every lease, for good. Only when the fallback fails
+ * too does the claim stay: its expiry then re-sends the lesson once, the one
+ * duplicate SES's lack of an idempotency key leaves open.
+ */
+async function recordAccepted(deps: ServiceDeps, claimed: Subscriber, send: SendRecord, claimId: string): Promise<void> {
+  const fields = { email: maskEmail(claimed.email), day: send.day, messageId: send.messageId };
+  try {
+    await settle(deps, claimed, (fresh) => recordSend(fresh, send, claimId));
+    return;
+  } catch (error) {
+    deps.log?.('drip.record-fallback', { level: 'ERROR', ...fields, error: String(error) });
+  }
+  try {
+    await settle(deps, claimed, (fresh) => recordSendFallback(fresh, send, claimId));
+  } catch (error) {
+    deps.log?.('drip.record-failed', { level: 'ERROR', ...fields, error: String(error), consequence: 'the claim expires and this lesson is sent again' });
+    throw error;
   }
 }
 

@@ -11,7 +11,11 @@ export type FeedbackDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'> & {
   sns: SnsGateway;
   /** The topic(s) our SES configuration set publishes to; a validly signed message from any other topic is refused. */
   topicArns: readonly string[];
-  /** Counts for the drip's circuit breaker; only first-time changes count, so redelivery adds nothing. */
+  /**
+   * Counts for the drip's circuit breaker; only first-time changes count, so
+   * redelivery adds nothing. Feedback on a lesson (its MessageId is in the
+   * reader's sends) is counted apart from feedback on anything else.
+   */
   health?: HealthStore;
 };
 
@@ -53,20 +57,26 @@ export async function handleFeedback(deps: FeedbackDeps, input: unknown): Promis
 
   const change = transition(feedback);
   const recipients = [];
+  const counted = { lesson: 0, other: 0 };
   for (const email of feedback.recipients) {
-    const outcome = await apply(deps, email, change);
+    const { outcome, lesson } = await apply(deps, email, change, feedback.messageId);
     recipients.push({ email: maskEmail(email), outcome });
+    if (outcome === 'suppressed' || outcome === 'soft-bounce') counted[lesson ? 'lesson' : 'other']++;
   }
-  const counted = recipients.filter((r) => r.outcome === 'suppressed' || r.outcome === 'soft-bounce').length;
   // SES's bounce rate counts hard bounces: a transient one (mailbox full) says nothing about the list.
   const hard = feedback.kind === 'complaint' || feedback.bounceType === 'Permanent';
-  if (deps.health && counted > 0 && hard) {
-    await recordFeedback({ health: deps.health, clock: deps.clock }, feedback.kind === 'bounce' ? 'bounces' : 'complaints', counted);
+  if (deps.health && counted.lesson + counted.other > 0 && hard) {
+    const counts =
+      feedback.kind === 'bounce'
+        ? { lessonBounces: counted.lesson, otherBounces: counted.other }
+        : { lessonComplaints: counted.lesson, otherComplaints: counted.other };
+    await recordFeedback({ health: deps.health, clock: deps.clock }, counts);
   }
   deps.log?.('feedback.applied', {
     kind: feedback.kind,
     type: feedback.kind === 'bounce' ? `${feedback.bounceType}/${feedback.subType}` : feedback.feedbackType,
     feedbackId: feedback.feedbackId,
+    onLesson: counted.lesson > 0,
     recipients,
   });
   return { status: 'applied', kind: feedback.kind, recipients };
@@ -86,17 +96,22 @@ function transition(feedback: Exclude<SesFeedback, { kind: 'other' }>): Transiti
   return (sub, now) => recordTransientBounce(sub, { messageId: feedback.messageId, at: feedback.at }, now);
 }
 
-/** Reads, decides, writes conditionally; a concurrent writer (the drip, a click) means read again. */
-async function apply(deps: FeedbackDeps, email: string, change: Transition): Promise<RecipientOutcome> {
+/**
+ * Reads, decides, writes conditionally; a concurrent writer (the drip, a
+ * click) means read again. Also says whether the message was one of the
+ * reader's lessons, from the record as it was read.
+ */
+async function apply(deps: FeedbackDeps, email: string, change: Transition, messageId: string): Promise<{ outcome: RecipientOutcome; lesson: boolean }> {
   return retryOnConflict(async () => {
     const sub = await deps.store.get(email);
     // Gone (an expired sign-up) or never ours: SES's account suppression list still covers it.
-    if (!sub) return 'unknown';
+    if (!sub) return { outcome: 'unknown', lesson: false };
+    const lesson = sub.sends.some((send) => send.messageId === messageId);
     const next = change(sub, deps.clock.now());
-    if (next === sub) return 'unchanged';
+    if (next === sub) return { outcome: 'unchanged', lesson };
     const stored = await deps.store.put(next, sub.version);
     if (!stored) return undefined;
-    return stored.status === 'suppressed' ? 'suppressed' : 'soft-bounce';
+    return { outcome: stored.status === 'suppressed' ? 'suppressed' : 'soft-bounce', lesson };
   });
 }
 

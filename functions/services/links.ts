@@ -1,45 +1,85 @@
-import { activate, isExpiredPending, unsubscribe } from '../core/subscriber.js';
-import { verifyToken, type TokenPurpose } from '../core/tokens.js';
+import { openRecordLink, type LinkPurpose } from '../core/link-tokens.js';
+import { activate, isExpiredPending, unsubscribe, type Subscriber } from '../core/subscriber.js';
+import { verifyToken } from '../core/tokens.js';
 import { AppError } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
- * The services behind emailed links. GET pages only call `readLink`
- * (no state change); the POST behind the page's button does the change.
+ * The services behind emailed links. A link names a record by its `linkId`
+ * and carries the secret the record must still hold for that purpose, so the
+ * record, not the link, decides: a link dies when the reader deletes their
+ * data, signs up again or signs out older links. GET pages only read
+ * (`checkLink` needs no I/O at all); the POST behind the page's button acts.
  */
-export function readLink(deps: ServiceDeps, token: unknown, purpose: TokenPurpose) {
-  const result = verifyToken(deps.config.keys, token, purpose, deps.clock.now());
-  if (result.ok) return result.claims;
-  if (result.reason === 'expired') throw new AppError('expired-link', 'This link has expired.');
+type RecordPurpose = Exclude<LinkPurpose, 'form' | 'signin'>;
+
+/** The token is ours and unaltered (no I/O): enough for a GET to show its page. */
+export function checkLink(deps: ServiceDeps, token: unknown, purpose: RecordPurpose): void {
+  if (openRecordLink(deps.config.keys, token, purpose).ok) return;
+  // Links in emails sent before the compact links keep working where they must (RFC 8058 clients).
+  if ((purpose === 'unsubscribe' || purpose === 'confirm') && legacyEmail(deps, token, purpose)) return;
   throw new AppError('invalid-link', 'This link is not valid.');
+}
+
+/** The record a link leads to, or undefined when we no longer hold it (deleted, or an expired sign-up swept). */
+export async function openLink(deps: ServiceDeps, token: unknown, purpose: RecordPurpose): Promise<{ sub?: Subscriber; secret?: string }> {
+  const opened = openRecordLink(deps.config.keys, token, purpose);
+  if (!opened.ok) {
+    const email = purpose === 'unsubscribe' || purpose === 'confirm' ? legacyEmail(deps, token, purpose) : undefined;
+    if (!email) throw new AppError('invalid-link', 'This link is not valid.');
+    return { sub: await deps.store.get(email), secret: legacyNonce(deps, token) };
+  }
+  const email = await deps.store.resolveLink(opened.link.linkId);
+  const sub = email ? await deps.store.get(email) : undefined;
+  // A mapping left by a record since replaced (erased, then signed up again) leads nowhere.
+  return { sub: sub?.linkId === opened.link.linkId ? sub : undefined, secret: opened.link.secret };
+}
+
+const STALE = 'This link is no longer valid. Please use the link in your latest email from us.';
+
+/** Preferences: only the current subscription's links work. */
+export async function openPreferences(deps: ServiceDeps, token: unknown): Promise<Subscriber> {
+  const { sub, secret } = await openLink(deps, token, 'preferences');
+  if (!sub || !sub.linkSecret || sub.linkSecret !== secret) throw new AppError('stale-link', STALE);
+  return sub;
 }
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
 
+/**
+ * What a confirm link leads to now, without changing anything (the GET page):
+ * the pending record to activate, or that it already was. Expired, replaced
+ * and left sign-ups throw the page the reader should see instead.
+ */
+export async function peekConfirm(deps: ServiceDeps, token: unknown): Promise<Subscriber | 'already-confirmed'> {
+  const { sub, secret } = await openLink(deps, token, 'confirm');
+  if (!sub) throw new AppError('expired-link', 'This sign-up has expired.');
+  if (sub.status === 'unsubscribed' || sub.status === 'suppressed') throw new AppError('gone', 'You have unsubscribed from this course.');
+  if (sub.optinId !== secret) {
+    if (sub.status === 'pending') throw new AppError('invalid-link', 'A newer confirmation email replaced this one.');
+    return 'already-confirmed';
+  }
+  if (sub.status !== 'pending') return 'already-confirmed';
+  if (isExpiredPending(sub, deps.clock.now())) throw new AppError('expired-link', 'This sign-up has expired.');
+  return sub;
+}
+
 export async function confirm(deps: ServiceDeps, token: unknown): Promise<ConfirmOutcome> {
-  const claims = readLink(deps, token, 'confirm');
   return retryOnConflict(async () => {
-    const now = deps.clock.now();
-    const sub = await deps.store.get(claims.email);
-    if (!sub) throw new AppError('expired-link', 'This sign-up has expired.');
-    if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
-      throw new AppError('gone', 'You have unsubscribed from this course.');
-    }
-    if (sub.optinId !== claims.nonce) {
-      if (sub.status === 'pending') throw new AppError('invalid-link', 'A newer confirmation email replaced this one.');
-      return 'already-confirmed';
-    }
-    if (sub.status !== 'pending') return 'already-confirmed';
-    if (isExpiredPending(sub, now)) throw new AppError('expired-link', 'This sign-up has expired.');
-    return (await deps.store.put(activate(sub, now), sub.version)) ? 'confirmed' : undefined;
+    const sub = await peekConfirm(deps, token);
+    if (sub === 'already-confirmed') return sub;
+    const stored = await deps.store.put(activate(sub, deps.clock.now()), sub.version);
+    if (!stored) return undefined;
+    // Confirmed: the link mapping no longer expires with the sign-up.
+    if (stored.linkId) await deps.store.link(stored.linkId, stored.email);
+    return 'confirmed';
   });
 }
 
-/** Idempotent: unsubscribing an address twice, or one we no longer hold, succeeds. */
+/** Idempotent: unsubscribing an address twice, or one we no longer hold, succeeds. Links never expire. */
 export async function unsubscribeByToken(deps: ServiceDeps, token: unknown): Promise<void> {
-  const claims = readLink(deps, token, 'unsubscribe');
   await retryOnConflict(async () => {
-    const sub = await deps.store.get(claims.email);
+    const { sub } = await openLink(deps, token, 'unsubscribe');
     if (!sub || sub.status === 'unsubscribed' || sub.status === 'suppressed') return true;
     return (await deps.store.put(unsubscribe(sub, deps.clock.now()), sub.version)) ? true : undefined;
   });
@@ -54,14 +94,13 @@ export async function retryOnConflict<T>(attempt: () => Promise<T | undefined>, 
   throw new AppError('conflict', 'The record kept changing; please try again.');
 }
 
+/** Version-1 tokens (AES-GCM over the address) from emails sent before compact links. */
+function legacyEmail(deps: ServiceDeps, token: unknown, purpose: 'unsubscribe' | 'confirm'): string | undefined {
+  const result = verifyToken(deps.config.keys, token, purpose, deps.clock.now());
+  return result.ok || result.reason === 'expired' ? result.claims.email : undefined;
+}
 
-/**
- * "Send me a fresh link" from an expired confirmation page. The expired token
- * is still authentic, so it names the address; the signup rules (neutral
- * answer, one email per 10 minutes) then decide what is sent.
- */
-export function readExpiredConfirm(deps: ServiceDeps, token: unknown): string {
+function legacyNonce(deps: ServiceDeps, token: unknown): string | undefined {
   const result = verifyToken(deps.config.keys, token, 'confirm', deps.clock.now());
-  if (result.ok || result.reason === 'expired') return result.claims.email;
-  throw new AppError('invalid-link', 'This link is not valid.');
+  return result.ok || result.reason === 'expired' ? result.claims.nonce : undefined;
 }

@@ -1,20 +1,21 @@
+import { randomLinkValue } from '../core/link-tokens.js';
 import { canPause, canRestart, changeSchedule, pause, restart, resume } from '../core/preferences.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
 import type { ServiceDeps } from './deps.js';
-import { readLink, retryOnConflict } from './links.js';
+import { openPreferences, retryOnConflict } from './links.js';
 
 export type PreferenceChange =
   | { action: 'schedule'; timezone?: string; sendHour?: number }
+  | { action: 'name'; firstName?: string }
   | { action: 'pause' }
   | { action: 'resume' }
-  | { action: 'restart' };
+  | { action: 'restart' }
+  /** "Sign out all older links": a new secret, so every preferences link sent so far dies. */
+  | { action: 'sign-out' };
 
-export async function loadPreferences(deps: ServiceDeps, token: unknown): Promise<Subscriber> {
-  const claims = readLink(deps, token, 'preferences');
-  const sub = await deps.store.get(claims.email);
-  if (!sub) throw new AppError('gone', 'We no longer hold any data for this address.');
-  return sub;
+export function loadPreferences(deps: ServiceDeps, token: unknown): Promise<Subscriber> {
+  return openPreferences(deps, token);
 }
 
 /**
@@ -23,10 +24,8 @@ export async function loadPreferences(deps: ServiceDeps, token: unknown): Promis
  * is a clear 409, never a silent no-op.
  */
 export async function changePreferences(deps: ServiceDeps, token: unknown, change: PreferenceChange): Promise<Subscriber> {
-  const claims = readLink(deps, token, 'preferences');
   return retryOnConflict(async () => {
-    const sub = await deps.store.get(claims.email);
-    if (!sub) throw new AppError('gone', 'We no longer hold any data for this address.');
+    const sub = await openPreferences(deps, token);
     return deps.store.put(apply(sub, change, deps.clock.now()), sub.version);
   });
 }
@@ -39,6 +38,10 @@ function apply(sub: Subscriber, change: PreferenceChange, now: Date): Subscriber
   switch (change.action) {
     case 'schedule':
       return changeSchedule(sub, change.timezone ?? sub.timezone, change.sendHour ?? sub.sendHour, now);
+    case 'name':
+      return { ...sub, firstName: change.firstName };
+    case 'sign-out':
+      return { ...sub, linkSecret: randomLinkValue() };
     case 'pause':
       if (sub.status === 'paused') return sub; // pausing twice is the same pause
       if (!canPause(sub)) throw new AppError('conflict', busyOr(sub, 'Only a course in progress can be paused.'));

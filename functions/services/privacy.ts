@@ -1,26 +1,81 @@
 import { exportRecord } from '../core/privacy.js';
+import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
-import { readLink } from './links.js';
+import { openLink, openPreferences, retryOnConflict } from './links.js';
+import { addressLimits, suppressionHash } from './notices.js';
+import { enqueue } from './signup.js';
 
-/** The reader's data rights, from a preferences link (token) or from the author's command line (address). */
+/**
+ * A reader's data rights. From the preferences page they only ask: the
+ * download or the erase happens through a link emailed to the address at
+ * that moment (single use, 30 minutes, services/notices.ts), so a forwarded
+ * lesson alone never yields the data or erases it. The author's command line
+ * acts on an address directly (scripts/privacy.ts).
+ */
 export async function exportByAddress(deps: ServiceDeps, email: string) {
   const sub = await deps.store.get(email);
-  if (!sub) throw new AppError('not-found', 'We hold no data for this address.');
-  return { exportedAt: deps.clock.now().toISOString(), subscriber: exportRecord(sub) };
+  const suppression = await deps.store.suppression(suppressionHash(deps, email));
+  if (!sub && !suppression) throw new AppError('not-found', 'We hold no data for this address.');
+  const now = deps.clock.now();
+  // What the abuse limits hold under a keyed hash of the address; it expires within a day.
+  const limits = await Promise.all(
+    addressLimits(deps, { email, kind: 'signup' })
+      .concat(addressLimits(deps, { email, kind: 'data-link' }))
+      .map(async ({ key, windowMs }) => ({ counter: key.split(':')[0], windows: await deps.limiter.held(key, windowMs, now) })),
+  );
+  return {
+    exportedAt: now.toISOString(),
+    subscriber: sub ? exportRecord(sub) : null,
+    rateLimitCounters: limits.filter((limit) => limit.windows.length > 0),
+    suppression: suppression ? { status: suppression.status, at: suppression.at, reason: suppression.reason } : null,
+  };
 }
 
+/**
+ * Erases what can be erased at once: the record, its link mapping, the limiter
+ * counters of the address. A bounced or complained address keeps only a keyed
+ * hash (never mail it again); everything else left expires within a day.
+ */
 export async function deleteByAddress(deps: ServiceDeps, email: string): Promise<boolean> {
-  const existed = Boolean(await deps.store.get(email));
+  const sub = await deps.store.get(email);
+  const now = deps.clock.now();
+  if (sub?.status === 'suppressed') {
+    await deps.store.saveSuppression({ hash: suppressionHash(deps, email), status: 'suppressed', at: sub.suppressedAt ?? now.toISOString(), reason: sub.suppressedReason ?? 'suppressed' });
+  }
+  if (sub?.linkId) await deps.store.unlink(sub.linkId);
   await deps.store.delete(email);
-  deps.log?.('privacy.deleted', { email: maskEmail(email), existed });
-  return existed;
+  for (const { key, windowMs } of [...addressLimits(deps, { email, kind: 'signup' }), ...addressLimits(deps, { email, kind: 'data-link' })]) {
+    await deps.limiter.erase(key, windowMs, now);
+  }
+  deps.log?.('privacy.deleted', { email: maskEmail(email), existed: Boolean(sub) });
+  return Boolean(sub);
 }
 
-export function exportByToken(deps: ServiceDeps, token: unknown) {
-  return exportByAddress(deps, readLink(deps, token, 'preferences').email);
+/** From the preferences page: email the address a link that does it. Returns the masked address for the page. */
+export async function requestDataLink(deps: ServiceDeps, token: unknown, action: 'export' | 'delete'): Promise<string> {
+  const sub = await openPreferences(deps, token);
+  await enqueue(deps, { kind: 'data-link', email: sub.email, action });
+  return maskEmail(sub.email);
 }
 
-export function deleteByToken(deps: ServiceDeps, token: unknown) {
-  return deleteByAddress(deps, readLink(deps, token, 'preferences').email);
+const USED = 'This link has expired or was already used. Ask for a new one on your preferences page.';
+
+/** The record behind an emailed data link, while the link is open. */
+export async function openDataLink(deps: ServiceDeps, token: unknown): Promise<Subscriber & { dataLink: NonNullable<Subscriber['dataLink']> }> {
+  const { sub, secret } = await openLink(deps, token, 'data');
+  const link = sub?.dataLink;
+  if (!sub || !link || link.nonce !== secret || link.until <= deps.clock.now().getTime()) throw new AppError('expired-link', USED);
+  return { ...sub, dataLink: link };
+}
+
+/** Uses the link once: the download (the link closes) or the erase. */
+export async function useDataLink(deps: ServiceDeps, token: unknown) {
+  return retryOnConflict(async () => {
+    const sub = await openDataLink(deps, token);
+    if (sub.dataLink.action === 'delete') return { action: 'delete' as const, deleted: await deleteByAddress(deps, sub.email) };
+    const { dataLink: _used, ...closed } = sub;
+    if (!(await deps.store.put(closed, sub.version))) return undefined;
+    return { action: 'export' as const, data: await exportByAddress(deps, sub.email) };
+  });
 }

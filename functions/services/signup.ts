@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { canNotify, isExpiredPending, newPending, type Consent, type Subscriber } from '../core/subscriber.js';
+import { keyedHash, networkKeys } from '../core/abuse-keys.js';
+import { openLink as openSigned, randomLinkValue, signLink } from '../core/link-tokens.js';
+import type { Consent } from '../core/subscriber.js';
+import type { NoticeJob } from '../ports.js';
 import { AppError } from '../errors.js';
-import { LIMITS, maskEmail, type ServiceDeps } from './deps.js';
-import { sendTemplate } from './notify.js';
+import { humanWindowMs, LIMITS, type ServiceDeps } from './deps.js';
 
 export type SignupInput = {
   email: string; // already validated and normalized
@@ -13,77 +15,68 @@ export type SignupInput = {
 };
 
 /**
- * The form's one service. Whatever the address's state, the caller shows the
- * same neutral answer; only what is stored and sent differs (DESIGN.md,
- * signup rules). Returns what happened, for logs and tests, never for the page.
+ * The form's one service, and the same work for every valid address whatever
+ * its state (DESIGN.md, "Notices leave through an outbox"): enqueue the
+ * sign-up and return. No read of the address's record, no wait on SES: the
+ * notice worker (services/notices.ts) decides what is sent.
  */
-export async function signup(deps: ServiceDeps, input: SignupInput): Promise<SignupOutcome> {
-  const now = deps.clock.now();
-  const existing = await deps.store.get(input.email);
-  if (existing?.status === 'suppressed') return 'suppressed';
-  if (existing && !canNotify(existing, now)) return 'rate-limited';
-  // Whatever the state, the form makes us send at most one email per 10 minutes and 3 a day per address.
-  if (!(await withinLimits(deps, input.email, now))) return 'rate-limited';
-  if (!existing || existing.status === 'unsubscribed' || isExpiredPending(existing, now)) {
-    // A returning reader starts a new double opt-in; their send history stays on record.
-    const pending = { ...newPending(input, randomUUID(), now, 0), sends: existing?.sends ?? [], restarts: existing?.restarts };
-    const stored = await deps.store.put(pending, existing ? existing.version : null);
-    // Lost a race with a concurrent signup of the same address: that one mails.
-    if (!stored) return 'raced';
-    await notify(deps, stored, 'confirmation', now);
-    return 'confirmation-sent';
-  }
-  const noted = await deps.store.put({ ...existing, lastNoticeAt: now.toISOString() }, existing.version);
-  if (!noted) return 'raced';
-  const template =
-    noted.status === 'pending' ? 'confirmation' : noted.status === 'completed' ? 'complete' : 'alreadyEnrolled';
-  await notify(deps, noted, template, now);
-  return template === 'confirmation' ? 'confirmation-resent' : `${template}-sent`;
+export async function acceptSignup(deps: ServiceDeps, input: SignupInput): Promise<void> {
+  await enqueue(deps, { kind: 'signup', ...input });
 }
 
-async function withinLimits(deps: ServiceDeps, email: string, now: Date): Promise<boolean> {
-  if (!deps.limiter) return true;
-  const short = await deps.limiter.hit(`addr10:${email}`, LIMITS.perAddressShort.limit, LIMITS.perAddressShort.windowMs, now);
-  if (!short.allowed) return false;
-  const day = await deps.limiter.hit(`addrday:${email}`, LIMITS.perAddressDay.limit, LIMITS.perAddressDay.windowMs, now);
-  return day.allowed;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** "Send me a fresh confirmation" from an expired link, and the data links: queued the same way. */
+export async function enqueue(deps: ServiceDeps, job: DistributiveOmit<NoticeJob, 'id' | 'at'>): Promise<void> {
+  if (!deps.notices) throw new Error('this entry point has no notice queue');
+  await deps.notices.enqueue({ id: randomUUID(), at: deps.clock.now().toISOString(), ...job });
 }
 
-/** Per client address: a bounded number of sign-up attempts an hour, then 429 with Retry-After. */
+/**
+ * Per network, before anything else: the client's own network (an IPv4
+ * address or IPv6 /64) and the wider one around it (IPv4 /24, IPv6 /48), each
+ * a bounded number of requests an hour, then 429 with Retry-After.
+ */
 export async function checkClientRate(deps: ServiceDeps, clientIp: string): Promise<void> {
-  if (!deps.limiter) return;
-  const { limit, windowMs } = LIMITS.perClientHour;
-  const result = await deps.limiter.hit(`ip:${clientIp}`, limit, windowMs, deps.clock.now());
-  if (!result.allowed) {
-    throw new AppError('rate-limited', 'Too many sign-ups from your network. Please try again later.', undefined, {
-      retryAfterSeconds: result.retryAfterSeconds,
-    });
+  const { narrow, wide } = networkKeys(clientIp);
+  const now = deps.clock.now();
+  const tiers = [
+    { key: `net:${keyedHash(deps.config.hashKey, narrow)}`, ...LIMITS.perClientHour },
+    { key: `wide:${keyedHash(deps.config.hashKey, wide)}`, ...LIMITS.perNetworkHour },
+  ];
+  for (const { key, limit, windowMs } of tiers) {
+    const result = await deps.limiter.hit(key, limit, windowMs, now);
+    if (!result.allowed) {
+      throw new AppError('rate-limited', 'Too many requests from your network. Please try again later.', undefined, {
+        retryAfterSeconds: result.retryAfterSeconds,
+      });
+    }
   }
 }
 
-export type SignupOutcome =
-  | 'confirmation-sent'
-  | 'confirmation-resent'
-  | 'alreadyEnrolled-sent'
-  | 'complete-sent'
-  | 'rate-limited'
-  | 'suppressed'
-  | 'raced';
+/** A person needs a few seconds to type an address; a script posting the form at once does not. */
+export const MIN_SUBMIT_MS = 2_000;
+export const FORM_TOKEN_MS = 60 * 60_000;
 
-async function notify(
-  deps: ServiceDeps,
-  sub: Subscriber,
-  template: 'confirmation' | 'alreadyEnrolled' | 'complete',
-  now: Date,
-): Promise<void> {
-  const optinId = template === 'confirmation' ? sub.optinId : undefined;
-  try {
-    await sendTemplate(deps, { ...sub, optinId }, deps.course[template], now);
-  } catch (error) {
-    // Give the rate-limit slot back so the reader can simply try again.
-    const { lastNoticeAt: _sent, ...rest } = sub;
-    await deps.store.put(rest, sub.version).catch(() => undefined);
-    deps.log?.('signup.send-failed', { email: maskEmail(sub.email), template, error: String(error) });
-    throw error;
-  }
+/** The sign-up form's token: when it was served, and a nonce that lets it be used once. */
+export function formToken(deps: ServiceDeps): string {
+  const issued = Buffer.alloc(6);
+  issued.writeUIntBE(deps.clock.now().getTime(), 0, 6);
+  return signLink(deps.config.keys, 'form', Buffer.concat([issued, Buffer.from(randomLinkValue(), 'base64url')]));
+}
+
+export type FormTokenCheck = 'ok' | 'too-fast' | 'expired' | 'invalid';
+
+/** Authentic, old enough to have been typed by a person, within the hour, and never used before. */
+export async function checkFormToken(deps: ServiceDeps, token: string): Promise<FormTokenCheck> {
+  const opened = openSigned(deps.config.keys, token, 'form');
+  if (!opened.ok || opened.payload.length !== 12) return 'invalid';
+  const issuedAt = opened.payload.readUIntBE(0, 6);
+  const now = deps.clock.now().getTime();
+  // Both windows are in real time: on the fast local clock a person is still a person.
+  if (now - issuedAt < humanWindowMs(deps.clock, MIN_SUBMIT_MS)) return 'too-fast';
+  const until = issuedAt + humanWindowMs(deps.clock, FORM_TOKEN_MS);
+  if (now >= until) return 'expired';
+  const fresh = await deps.limiter.once(`form:${opened.payload.subarray(6).toString('base64url')}`, new Date(until));
+  return fresh ? 'ok' : 'expired';
 }

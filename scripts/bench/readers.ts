@@ -1,4 +1,5 @@
 import course from '../../build/emails.json' with { type: 'json' };
+import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import type { CompiledCourse } from '../../functions/core/message.js';
 import { activate, newPending, scheduled, type Subscriber } from '../../functions/core/subscriber.js';
 import { parseKeyring } from '../../functions/core/tokens.js';
@@ -17,6 +18,7 @@ export const benchConfig = {
   authorName: 'Robin from Let Go',
   unsubscribeMailto: 'mailto:unsubscribe@letgo.example?subject=unsubscribe',
   keys: parseKeyring(`b1:${Buffer.alloc(32, 9).toString('base64')}`),
+  hashKey: Buffer.alloc(32, 8),
 };
 
 export const fixedClock: Clock = { now: () => NOW };
@@ -28,7 +30,9 @@ export const fixedClock: Clock = { now: () => NOW };
  */
 export function reader(i: number, kind: 'due' | 'later' | 'finished'): Subscriber {
   const email = `reader${i}@bench.example`;
-  const pending = newPending({ email, firstName: i % 3 ? 'Sam' : undefined, timezone: ZONES[i % ZONES.length] ?? 'UTC', sendHour: 8, consent }, `o${i}`, NOW, 0);
+  // Link ids as the notice worker assigns them (8 and 6 bytes), so the drip has nothing to add.
+  const link = { linkId: Buffer.alloc(8).fill(i % 251).toString('base64url'), linkSecret: Buffer.alloc(6, 1).toString('base64url') };
+  const pending = newPending({ email, firstName: i % 3 ? 'Sam' : undefined, timezone: ZONES[i % ZONES.length] ?? 'UTC', sendHour: 8, consent }, `o${i}`, NOW, 0, link);
   const started = activate(pending, new Date(NOW.getTime() - 86_400_000));
   const day = 2 + (i % 20);
   const sends = Array.from({ length: day - 1 }, (_, d) => ({ day: d + 1, at: NOW.toISOString(), messageId: `ses-${i}-${d}` }));
@@ -71,5 +75,5 @@ export function countingReads(store: SubscriberStore): SubscriberStore & { read:
 }
 
 export function benchDeps(store: SubscriberStore, mailer: Mailer): ServiceDeps {
-  return { store, mailer, clock: fixedClock, course: course as CompiledCourse, config: benchConfig };
+  return { store, mailer, clock: fixedClock, course: course as CompiledCourse, config: benchConfig, limiter: createMemoryRateLimiter() };
 }

@@ -8,7 +8,7 @@ import { readerLinks } from '../../functions/services/deps.js';
 import { fillTemplate, readTemplates } from '../build-emails.js';
 import { loadCourse, markdownToHtml, TOTAL_DAYS, toLessons } from '../course.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
-import { benchConfig, benchDeps, NOW, sinkMailer } from './readers.js';
+import { benchConfig, benchDeps, NOW, reader, sinkMailer } from './readers.js';
 
 type Mjml2Html = (mjml: string, options: { validationLevel: 'strict'; fonts: Record<string, string>; keepComments: boolean }) => Promise<{ html: string }>;
 const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
@@ -59,7 +59,7 @@ export async function measureRender() {
   const mjmlMs = await perCall(3 * TOTAL_DAYS, (i) => mjml2html(sources[i % TOTAL_DAYS] ?? '', options));
   const lessons = (course as CompiledCourse).lessons;
   // Links are per reader; made once here, so the measure is the template and MIME work alone.
-  const links = readerLinks(benchDeps(createMemoryStore(), sinkMailer()), 'reader@bench.example', NOW);
+  const links = readerLinks(benchDeps(createMemoryStore(), sinkMailer()), reader(1, 'due'));
   const values = { greeting: greetingFor('Sam'), ...links, safetyUrl: `${benchConfig.baseUrl}/safety`, authorName: benchConfig.authorName };
   const oursMs = await perCall(20_000, (i) => {
     const lesson = lessons[i % TOTAL_DAYS];

@@ -22,7 +22,19 @@ function remoteTable(due: number): SubscriberStore {
     async put(sub, expectedVersion) {
       return answer({ ...sub, version: (expectedVersion ?? 0) + 1 });
     },
-    async delete() {},
+    async delete() {
+      return true;
+    },
+    async link() {},
+    async resolveLink() {
+      return undefined;
+    },
+    async unlink() {},
+    async suppression() {
+      return undefined;
+    },
+    async saveSuppression() {},
+    async deleteSuppression() {},
     async queryDue(shard, _now, limit, cursor) {
       const items: Subscriber[] = [];
       let i = cursor ? Number(cursor) + 1 : 0;

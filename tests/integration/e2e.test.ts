@@ -1,12 +1,14 @@
 import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { createDynamoOutbox } from '../../functions/adapters/outboxes.js';
+import { createDynamoRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { createApp } from '../../functions/http/app.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { sendDue } from '../../functions/services/send-due.js';
 import { capturingSesClient, dynamoClient, freshTable, mailboxFor } from '../support/engines.js';
-import { compiledCourse, headerValue, linkIn, parseMail, testClock, testConfig } from '../support/fixtures.js';
+import { compiledCourse, headerValue, linkIn, parseMail, testClock, testConfig, withOutbox } from '../support/fixtures.js';
 
 /**
  * The reader's whole path through the real SDK: DynamoDB on dynalite, SES on
@@ -18,18 +20,23 @@ const clock = testClock('2026-02-25T15:00:00Z'); // spans the March DST switch
 let deps: ServiceDeps;
 let raws: string[];
 let app: ReturnType<typeof createApp>;
+let notices: ReturnType<typeof withOutbox>;
 
 beforeAll(async () => {
   const dynamo = dynamoClient();
+  const table = await freshTable(dynamo);
   const ses = capturingSesClient();
   raws = ses.raws;
   deps = {
-    store: createDynamoStore(dynamo, await freshTable(dynamo)),
+    store: createDynamoStore(dynamo, table),
     mailer: createSesMailer(ses.client),
     clock,
     course: compiledCourse,
     config: testConfig,
+    limiter: createDynamoRateLimiter(dynamo, table),
   };
+  // The form's notices through the durable outbox in the same table, as the local stack runs it.
+  notices = withOutbox(deps, createDynamoOutbox(dynamo, table));
   app = createApp(deps);
 });
 
@@ -40,13 +47,17 @@ const form = (fields: Record<string, string>) => ({
 });
 
 async function subscribeAndConfirm(email: string): Promise<void> {
-  const signup = await app.request('/subscribe', form({ email, first_name: 'Alex', timezone: zone, send_hour: '8' }));
+  const page = await (await app.request('/')).text();
+  const formToken = /name="form_token" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  clock.advance(5_000); // a person takes a few seconds to fill the form
+  const signup = await app.request('/subscribe', form({ email, first_name: 'Alex', timezone: zone, send_hour: '8', form_token: formToken }));
   expect(signup.status).toBe(200);
+  await notices.settled();
   const [confirmation] = await mailboxFor(email);
   expect(confirmation?.subject).toBe(compiledCourse.confirmation.subject);
   const confirmUrl = new URL(linkIn(confirmation?.body.text ?? '', '/confirm'));
-  const page = await app.request(`${confirmUrl.pathname}${confirmUrl.search}`);
-  expect(await page.text()).toContain('action="/confirm"');
+  const confirmPage = await app.request(`${confirmUrl.pathname}${confirmUrl.search}`);
+  expect(await confirmPage.text()).toContain('action="/confirm"');
   const confirmed = await app.request('/confirm', form({ t: confirmUrl.searchParams.get('t') ?? '' }));
   expect(await confirmed.text()).toContain('You are in');
 }

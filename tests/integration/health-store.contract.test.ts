@@ -12,10 +12,10 @@ describe.each(stores)('HealthStore contract: %s', (_name, make) => {
   it('adds counts atomically per day and reads zeros for quiet days', async () => {
     const store = await make();
     await Promise.all(Array.from({ length: 10 }, () => store.add('2026-12-01', { sends: 3 })));
-    await store.add('2026-12-01', { bounces: 2, complaints: 1 });
+    await store.add('2026-12-01', { lessonBounces: 2, otherComplaints: 1 });
     expect(await store.read(['2026-12-01', '2026-11-30'])).toEqual([
-      { sends: 30, bounces: 2, complaints: 1 },
-      { sends: 0, bounces: 0, complaints: 0 },
+      { sends: 30, lessonBounces: 2, lessonComplaints: 0, otherBounces: 0, otherComplaints: 1 },
+      { sends: 0, lessonBounces: 0, lessonComplaints: 0, otherBounces: 0, otherComplaints: 0 },
     ]);
   });
 

@@ -25,4 +25,25 @@ describe.each(limiters)('RateLimiter contract: %s', (_name, make) => {
     const results = await Promise.all(Array.from({ length: 12 }, () => limiter.hit('addrday:a@example.com', 5, 86_400_000, at)));
     expect(results.filter((result) => result.allowed)).toHaveLength(5);
   });
+
+  it('counts a member once however often it hits, and gives its place back', async () => {
+    const limiter = await make();
+    const at = new Date('2026-12-01T10:00:00Z');
+    expect((await limiter.hit('addr10:h1', 1, 600_000, at, 'job-a')).allowed).toBe(true);
+    expect((await limiter.hit('addr10:h1', 1, 600_000, at, 'job-a')).allowed).toBe(true); // a retry of job-a
+    expect((await limiter.hit('addr10:h1', 1, 600_000, at, 'job-b')).allowed).toBe(false);
+    await limiter.release('addr10:h1', 600_000, at, 'job-a');
+    expect((await limiter.hit('addr10:h1', 1, 600_000, at, 'job-b')).allowed).toBe(true);
+    expect(await limiter.held('addr10:h1', 600_000, at)).toEqual([{ window: '2026-12-01T10:00:00.000Z', hits: 1 }]);
+    await limiter.erase('addr10:h1', 600_000, at);
+    expect(await limiter.held('addr10:h1', 600_000, at)).toEqual([]);
+  });
+
+  it('lets a key be used once', async () => {
+    const limiter = await make();
+    const until = new Date('2026-12-01T11:00:00Z');
+    expect(await limiter.once('form:abc', until)).toBe(true);
+    expect(await limiter.once('form:abc', until)).toBe(false);
+    expect(await limiter.once('form:abd', until)).toBe(true);
+  });
 });

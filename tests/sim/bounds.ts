@@ -26,3 +26,12 @@ export const RUN_GAP_MIN = 15;
 const TRIES_ALLOWED = 10;
 export const LATE_BOUND_MIN =
   RUN_GAP_MIN + Array.from({ length: TRIES_ALLOWED }, (_, i) => Math.max(5 * (i + 1), 10) + RUN_GAP_MIN).reduce((a, b) => a + b, 0);
+
+/**
+ * The longest a write takes to reach the memory store's due index in the
+ * simulation (DynamoDB's GSI lag, made long on purpose: longer than a run gap).
+ * It leaves LATE_BOUND_MIN as it is: a stale copy of a due record is read
+ * again and claimed, not skipped, so lag delays only a record new to the
+ * index (day 1 right after confirming), by at most this, once.
+ */
+export const INDEX_LAG_MIN = 20;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
@@ -56,8 +57,11 @@ describe('SES quota on aws-ses-v2-local', () => {
     for (const email of ['quota.a@example.com', 'quota.b@example.com']) {
       await store.put(activate(newPending({ email, timezone: 'UTC', sendHour: 8, consent }, 'o', now, 0), now), null);
     }
-    const deps = { store, mailer, clock: testClock(now), course: compiledCourse, config: testConfig };
+    // Records from before compact links (no link ids): the drip gives them ids and maps them first.
+    const deps = { store, mailer, clock: testClock(now), course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter() };
     expect(await sendDue(deps, { timer: systemTimer })).toMatchObject({ sent: 2, ratePerSecond: 20 });
+    const migrated = await store.get('quota.a@example.com');
+    expect(migrated?.linkId && (await store.resolveLink(migrated.linkId))).toBe('quota.a@example.com');
     expect(logs).toEqual(['ses.quota-fallback', 'ses.quota-fallback']);
   });
 });

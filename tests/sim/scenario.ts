@@ -1,12 +1,16 @@
+import { createHash } from 'node:crypto';
 import { newPending, suppress, type Subscriber } from '../../functions/core/subscriber.js';
-import { createToken } from '../../functions/core/tokens.js';
+import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
+import { signRecordLink } from '../../functions/core/link-tokens.js';
+import { suppressionHash } from '../../functions/services/notices.js';
 import { AppError } from '../../functions/errors.js';
-import type { SubscriberStore } from '../../functions/ports.js';
+import type { HealthStore, SubscriberStore } from '../../functions/ports.js';
+import { checkBreaker, recordFeedback, recordSends } from '../../functions/services/breaker.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { confirm, retryOnConflict, unsubscribeByToken } from '../../functions/services/links.js';
 import { changePreferences } from '../../functions/services/preferences.js';
 import { sendDue, type DripSummary } from '../../functions/services/send-due.js';
-import { compiledCourse, TEST_KEYS, testClock, testConfig } from '../support/fixtures.js';
+import { compiledCourse, linksOf, TEST_KEYS, testClock, testConfig } from '../support/fixtures.js';
 import { createRunner, SimCrash, turn, type FaultRates } from './faults.js';
 import { createLedger, createMailbox, observeSchedule } from './ledger.js';
 import { DAY_MS, makePlans, MINUTE_MS, seeded, type Plan } from './plans.js';
@@ -26,6 +30,10 @@ export type ScenarioOptions = {
   runEvery?: [number, number];
   /** A reader whose lesson is this late is "stuck" (checked once a simulated day). */
   stuckAfterMs: number;
+  /** The simulated clock, when the store must read it too (index lag); by default one starting at `start`. */
+  clock?: ReturnType<typeof testClock>;
+  /** With a health store, each pass asks the circuit breaker first and records its sends, as functions/drip.ts does. */
+  health?: HealthStore;
 };
 
 /** A reader's change as it was applied (time of the simulated clock). */
@@ -42,7 +50,8 @@ export async function runScenario(options: ScenarioOptions) {
   const { runners: runnerCount = 3, runEvery = [5, 15] } = options;
   const random = seeded(options.seed);
   const start = Date.parse(options.start);
-  const clock = testClock(new Date(start));
+  const clock = options.clock ?? testClock(new Date(start));
+  const health = options.health && { health: options.health, clock };
   const timer = virtualTimer();
   const ledger = createLedger();
   const schedule = observeSchedule(options.store);
@@ -54,18 +63,36 @@ export async function runScenario(options: ScenarioOptions) {
   );
   const noFaults = { throttle: 0, serverError: 0, timeoutBefore: 0, timeoutAfter: 0, crashAfterClaim: 0, crashAfterSend: 0 };
   const reader = createRunner(shared, { ...noFaults, conflict: options.rates.conflict }, random, ledger, () => false);
-  const base = { clock, course: compiledCourse, config: testConfig };
+  const base = { clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter() };
   const readerDeps: ServiceDeps = { ...base, store: reader.store, mailer: reader.mailer };
 
-  const totals = { passes: 0, crashedPasses: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, throttledRuns: 0, turns: 0, retriedActions: 0 };
+  const totals = {
+    passes: 0, crashedPasses: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, throttledRuns: 0, turns: 0, retriedActions: 0,
+    // Passes that could not read the breaker's counts (BatchGet kept keys unprocessed) and so sent nothing; passes it paused.
+    breakerUnread: 0, breakerPaused: 0,
+  };
   const applied: Applied[] = [];
   const stuck: string[] = [];
-  let events = plans.flatMap((plan) => eventsOf(plan));
+  let events = plans.flatMap((plan) => eventsOf(plan, health));
+
+  /** As functions/drip.ts: no counts, no run (the Lambda fails and the next minute tries again); open, no run. */
+  const breakerAllows = async () => {
+    if (!health) return true;
+    const check = await checkBreaker(health).catch((error: unknown) => {
+      if (!/unprocessed/.test(String(error))) throw error;
+      return undefined;
+    });
+    if (!check) totals.breakerUnread++;
+    else if (check.open) totals.breakerPaused++;
+    return check?.open === false;
+  };
 
   const pass = async (runner: (typeof runners)[number]) => {
+    if (!(await breakerAllows())) return;
     runner.begin();
     try {
       const summary: DripSummary = await sendDue({ ...base, store: runner.store, mailer: runner.mailer }, { timer });
+      if (health) await recordSends(health, summary.sent);
       totals.claimed += summary.claimed;
       totals.sent += summary.sent;
       totals.failed += summary.failed;
@@ -114,7 +141,15 @@ export async function runScenario(options: ScenarioOptions) {
       stuck.push(...(await findStuck(options.store, plans, now, options.stuckAfterMs)));
     }
   }
-  const records = await Promise.all(plans.map((plan) => options.store.get(plan.email)));
+  // A reader who left 30 days before the end is reduced to a keyed hash: what is left is its status.
+  const records = await Promise.all(
+    plans.map(async (plan) => {
+      const record = await options.store.get(plan.email);
+      if (record) return record;
+      const kept = await options.store.suppression(suppressionHash({ config: testConfig }, plan.email));
+      return kept && ({ status: kept.status, reduced: true } as Partial<Subscriber> as Subscriber);
+    }),
+  );
   return { plans, ledger, applied, stuck, totals, records, end };
 }
 
@@ -127,25 +162,26 @@ type SimEvent = {
   then?: SimEvent;
 };
 
-function eventsOf(plan: Plan): SimEvent[] {
+function eventsOf(plan: Plan, health?: Parameters<typeof recordFeedback>[0]): SimEvent[] {
   const { email } = plan;
   const event = (kind: string, at: number, run: SimEvent['run'], then?: SimEvent): SimEvent => ({ email, kind, at, tries: 0, run, then });
-  const preferences = createToken(TEST_KEYS, { purpose: 'preferences', email });
+  const ids = simLinkIds(email);
+  const { preferences, unsubscribe } = linksOf(ids);
   const change = (deps: ServiceDeps, action: Parameters<typeof changePreferences>[2]) => changePreferences(deps, preferences, action);
   const signup = event('confirm', plan.signupAt, async (deps, now) => {
     const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sim', formVersion: '1' };
-    const pending = newPending({ email, timezone: plan.timezone, sendHour: plan.sendHour, consent }, `optin-${email}`, now, 0);
+    const pending = newPending({ email, timezone: plan.timezone, sendHour: plan.sendHour, consent }, ids.optinId, now, 0, ids);
+    await deps.store.link(ids.linkId, email);
     await retryOnConflict(async () => (await deps.store.get(email)) ?? deps.store.put(pending, null));
-    const token = createToken(TEST_KEYS, { purpose: 'confirm', email, nonce: pending.optinId, expiresAt: now.getTime() + DAY_MS });
-    return confirm(deps, token);
+    return confirm(deps, signRecordLink(TEST_KEYS, 'confirm', { linkId: ids.linkId, secret: ids.optinId }));
   });
   const action = plan.action;
   if (!action) return [signup];
   switch (action.kind) {
     case 'unsubscribe':
-      return [signup, event('unsubscribe', action.at, (deps) => unsubscribeByToken(deps, createToken(TEST_KEYS, { purpose: 'unsubscribe', email })))];
+      return [signup, event('unsubscribe', action.at, (deps) => unsubscribeByToken(deps, unsubscribe))];
     case 'complaint':
-      return [signup, event('complaint', action.at, (deps, now) => retryOnConflict(async () => complain(deps, email, now)))];
+      return [signup, event('complaint', action.at, (deps, now) => retryOnConflict(async () => complain(deps, email, now, health)))];
     case 'restart':
       return [signup, event('restart', action.at, (deps) => change(deps, { action: 'restart' }))];
     case 'schedule':
@@ -157,11 +193,20 @@ function eventsOf(plan: Plan): SimEvent[] {
   }
 }
 
-/** A complaint through SES's feedback: the pure transition, written like every other change. */
-async function complain(deps: ServiceDeps, email: string, now: Date): Promise<Subscriber | true | undefined> {
+/** A reader's link ids, derived from the address so every runner agrees (8, 6 and 6 bytes). */
+function simLinkIds(email: string) {
+  const digest = createHash('sha256').update(email).digest();
+  const b64 = (from: number, to: number) => digest.subarray(from, to).toString('base64url');
+  return { linkId: b64(0, 8), linkSecret: b64(8, 14), optinId: b64(14, 20) };
+}
+
+/** A complaint through SES's feedback: the pure transition, written like every other change, and counted for the breaker. */
+async function complain(deps: ServiceDeps, email: string, now: Date, health?: Parameters<typeof recordFeedback>[0]): Promise<Subscriber | true | undefined> {
   const sub = await deps.store.get(email);
   if (!sub || sub.status === 'suppressed') return true;
-  return deps.store.put(suppress(sub, now, 'complaint'), sub.version);
+  const stored = await deps.store.put(suppress(sub, now, 'complaint'), sub.version);
+  if (stored && health) await recordFeedback(health, sub.sends.length > 0 ? { lessonComplaints: 1 } : { otherComplaints: 1 });
+  return stored;
 }
 
 /** Readers the drip has lost: meant to get lessons but without a due time, or due long ago. */

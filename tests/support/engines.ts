@@ -67,5 +67,6 @@ export function lambdaEnv(tableName: string): Record<string, string> {
     REPLY_TO: 'Robin <robin@letgo.test>',
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
     TOKEN_KEYS: `k1:${Buffer.alloc(32, 7).toString('base64')}`,
+    HASH_KEY: Buffer.alloc(32, 6).toString('base64'),
   };
 }

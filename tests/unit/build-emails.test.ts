@@ -219,13 +219,13 @@ describe('build', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the CompiledCourse shape', () => {
-    expect(result.count).toBe(24);
+    expect(result.count).toBe(26);
     expect(Object.keys(course).sort()).toEqual(
-      ['alreadyEnrolled', 'complete', 'confirmation', 'lessons', 'totalDays', 'version'],
+      ['alreadyEnrolled', 'complete', 'confirmation', 'dataDelete', 'dataExport', 'lessons', 'totalDays', 'version'],
     );
     expect(course.version).toBe(1);
     expect(course.totalDays).toBe(21);
-    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete]) {
+    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete]) {
       expect(Object.keys(e).sort()).toEqual(['html', 'preheader', 'subject', 'text']);
       expect(e.subject.length).toBeLessThanOrEqual(50);
     }

@@ -7,6 +7,8 @@ import {
   newPending,
   recordFailure,
   recordSend,
+  recordSendFallback,
+  REDUCE_AFTER_MS,
   unsubscribe,
   type Subscriber,
 } from '../../functions/core/subscriber.js';
@@ -39,11 +41,29 @@ describe('claims', () => {
     expect(advanced.claim).toBeUndefined();
   });
 
+  it('recording the same SES MessageId again changes nothing (a write retried after its reply was lost)', () => {
+    const send = { day: 1, at: minutes(1).toISOString(), messageId: 'ses-1' };
+    const once = recordSend(claimLesson(reader(), 'c', now, LEASE), send, 'c');
+    expect(recordSend(once, send, 'c')).toBe(once);
+    expect(recordSendFallback(once, send, 'c')).toBe(once);
+  });
+
+  it('the fallback advance records the send and moves the reader a day on, with no zone arithmetic', () => {
+    const claimed = claimLesson({ ...reader(), timezone: 'Not/A_Zone' }, 'c', now, LEASE);
+    const send = { day: 1, at: minutes(1).toISOString(), messageId: 'ses-1' };
+    expect(() => recordSend(claimed, send, 'c')).toThrow(/no send time/);
+    const after = recordSendFallback(claimed, send, 'c');
+    expect(after).toMatchObject({ nextDay: 2, due: minutes(1).getTime() + 86_400_000, sends: [send] });
+    expect(after.claim).toBeUndefined();
+  });
+
   it('a send for a reader who left meanwhile is recorded, nothing else', () => {
     const left = unsubscribe(claimLesson(reader(), 'c', now, LEASE), minutes(1));
     const after = recordSend(left, { day: 1, at: minutes(2).toISOString(), messageId: 'ses-1' }, 'c');
     expect(after).toMatchObject({ status: 'unsubscribed', sends: [{ messageId: 'ses-1' }] });
-    expect(after).not.toHaveProperty('due');
+    // No lesson to come: only the reduction of the record, 30 days after leaving.
+    expect(after).not.toHaveProperty('nextDay');
+    expect(after.due).toBe(minutes(1).getTime() + REDUCE_AFTER_MS);
     expect(recordFailure(left, minutes(2), 'transient', 'c')).toBe(left);
   });
 });
@@ -58,6 +78,19 @@ describe('failures', () => {
     }
   });
 
+  it('two timeouts then one rejection do not suppress: only rejections of the address count', () => {
+    let sub = reader();
+    for (const kind of ['transient', 'transient', 'rejected'] as const) sub = recordFailure(claimLesson(sub, 'c', now, LEASE), now, kind, 'c');
+    expect(sub).toMatchObject({ status: 'active', attempts: 1, retries: 2, due: minutes(15).getTime() });
+  });
+
+  it('transient failures alone never suppress; the back-off stops growing at an hour', () => {
+    let sub = reader();
+    for (let i = 0; i < 30; i++) sub = recordFailure(claimLesson(sub, 'c', now, LEASE), now, 'transient', 'c');
+    expect(sub).toMatchObject({ status: 'active', due: minutes(60).getTime() });
+    expect(sub.attempts).toBeUndefined();
+  });
+
   it('throttling leaves the lesson due as it was, with no try counted', () => {
     const before = reader();
     const after = recordFailure(claimLesson(before, 'c', now, LEASE), minutes(1), 'throttled', 'c');
@@ -69,7 +102,8 @@ describe('failures', () => {
     let sub = reader();
     for (let i = 0; i < MAX_ATTEMPTS; i++) sub = recordFailure(claimLesson(sub, `c${i}`, now, LEASE), now, 'rejected', `c${i}`);
     expect(sub).toMatchObject({ status: 'suppressed', suppressedReason: 'rejected by SES' });
-    expect(sub).not.toHaveProperty('dueShard');
+    expect(sub).not.toHaveProperty('nextDay');
+    expect(sub.due).toBe(now.getTime() + REDUCE_AFTER_MS); // only to be reduced, 30 days on
   });
 
   it('a failure reported under a claim that is no longer ours changes nothing', () => {

@@ -134,7 +134,7 @@ describe('sendDue and the Lambda deadline', () => {
     const env = await withDue(3);
     const put = env.deps.store.put;
     let puts = 0;
-    env.deps.store = { ...env.deps.store, put: (sub, version) => (++puts === 2 ? Promise.reject(new Error('DynamoDB down')) : put(sub, version)) };
+    env.deps.store = { ...env.deps.store, put: (sub, version) => (++puts >= 2 ? Promise.reject(new Error('DynamoDB down')) : put(sub, version)) };
     await expect(sendDue(env.deps, { maxInFlight: 1 })).rejects.toThrow('DynamoDB down');
     expect(env.mailer.sent).toHaveLength(1);
     const stuck = (await record(env, env.mailer.sent[0]?.to ?? '')).claim;

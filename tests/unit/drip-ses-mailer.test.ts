@@ -56,7 +56,15 @@ describe('SES mailer: send errors', () => {
   it.each([
     ['Throttling', 'Maximum sending rate exceeded.', 'throttled'],
     ['Throttling', 'Daily message quota exceeded.', 'throttled'],
-    ['MessageRejected', 'Email address is not verified.', 'rejected'],
+    ['MessageRejected', 'Address blacklisted.', 'rejected'],
+    ['MessageRejected', 'Illegal address', 'rejected'],
+    // Not the reader's fault: our sender (or the sandbox), the message, our account. Nobody is suppressed for these.
+    ['MessageRejected', 'Email address is not verified. The following identities failed the check in region US-EAST-1: course@letgo.test', 'unsendable'],
+    ['MessageRejected', 'Message length is more than 10485760 bytes long', 'unsendable'],
+    ['InvalidParameterValue', 'Illegal header: Subject', 'unsendable'],
+    ['InvalidParameterValue', "Missing final '@domain'", 'unsendable'],
+    ['AccountSendingPausedException', 'Sending paused for this account.', 'unsendable'],
+    ['MailFromDomainNotVerifiedException', 'MAIL FROM domain not verified', 'unsendable'],
     ['InternalFailure', 'Internal error', 'transient'],
     ['TimeoutError', 'socket hang up', 'transient'],
   ])('%s (%s) is %s', async (name, message, kind) => {

@@ -1,12 +1,13 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { createSnsVerifier } from '../../functions/adapters/sns-verifier.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
-import { activate, newPending, SOFT_BOUNCE_LIMIT } from '../../functions/core/subscriber.js';
+import { activate, newPending, SOFT_BOUNCE_LIMIT, REDUCE_AFTER_MS } from '../../functions/core/subscriber.js';
 import { handleFeedback, type FeedbackDeps } from '../../functions/services/feedback.js';
-import { signup } from '../../functions/services/signup.js';
+import { processNotice } from '../../functions/services/notices.js';
 import { memoryDeps, testClock } from '../support/fixtures.js';
 
 /**
@@ -57,7 +58,9 @@ describe('handleFeedback: bounces and complaints', () => {
     });
     const after = await store.get('gone.reader@example.com');
     expect(after).toMatchObject({ status: 'suppressed', suppressedReason: 'bounce: Permanent/General' });
-    expect(after?.due).toBeUndefined(); // out of the due index: the drip never sees it again
+    // No lesson to come; the due index holds it only until it is reduced, 30 days on.
+    expect(after?.nextDay).toBeUndefined();
+    expect(after?.due).toBe(Date.parse(after?.suppressedAt ?? '') + REDUCE_AFTER_MS);
 
     expect(await handleFeedback(deps, message)).toMatchObject({ recipients: [{ outcome: 'unchanged' }] });
     expect(await store.get('gone.reader@example.com')).toEqual(after);
@@ -104,8 +107,24 @@ describe('handleFeedback: bounces and complaints', () => {
 
     const app = memoryDeps('2026-12-20T12:00:00Z', { store });
     const consent = { at: '', ip: '203.0.113.7', userAgent: 'test', formVersion: 'v1' };
-    expect(await signup(app.deps, { email: 'gone.reader@example.com', timezone: 'UTC', sendHour: 8, consent })).toBe('suppressed');
+    const job = { id: 'job-1', at: '2026-12-20T12:00:00Z', kind: 'signup' as const, email: 'gone.reader@example.com', timezone: 'UTC', sendHour: 8, consent };
+    expect(await processNotice(app.deps, job)).toBe('suppressed');
     expect(app.mailer.sent).toHaveLength(0);
+  });
+
+  it("counts for the breaker apart: on a lesson (its MessageId is in the reader's sends) or on other mail; redelivery adds nothing", async () => {
+    const health = createMemoryHealthStore();
+    const counted = { ...deps, health };
+    const bounce = JSON.parse(fixture('ses-bounce-permanent.json'));
+    await seed('gone.reader@example.com');
+    const sub = await store.get('gone.reader@example.com');
+    if (!sub) throw new Error('not seeded');
+    await store.put({ ...sub, sends: [{ day: 2, at: '2026-12-02T08:00:00.000Z', messageId: bounce.mail.messageId }] }, sub.version);
+    await handleFeedback(counted, snsMessage(bounce));
+    await handleFeedback(counted, snsMessage(bounce));
+    await seed('annoyed.reader@example.com'); // complains about a notice: no lesson of theirs has that MessageId
+    await handleFeedback(counted, snsMessage('ses-complaint.json'));
+    expect(await health.read(['2026-12-06'])).toEqual([{ sends: 0, lessonBounces: 1, lessonComplaints: 0, otherBounces: 0, otherComplaints: 1 }]);
   });
 
   it('reads again when another writer got there first', async () => {

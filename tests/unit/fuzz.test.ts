@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { createApp, ROUTES } from '../../functions/http/app.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
 import { createToken } from '../../functions/core/tokens.js';
-import { memoryDeps, TEST_KEYS } from '../support/fixtures.js';
+import { formToken } from '../../functions/services/signup.js';
+import { linksOf, memoryDeps, putLinked, TEST_KEYS, testLinkIds } from '../support/fixtures.js';
 
 /**
  * Property-based fuzzing of every route: random methods, paths, headers,
@@ -15,12 +15,16 @@ import { memoryDeps, TEST_KEYS } from '../support/fixtures.js';
 const RUNS = 6000;
 const MARK = '<x-fuzz a="1">';
 const READER = 'fuzz.reader@example.com';
-const env = memoryDeps('2026-12-01T12:00:00Z', { limiter: createMemoryRateLimiter() });
+const env = memoryDeps('2026-12-01T12:00:00Z');
 const app = createApp({ ...env.deps, clientIp: (c) => c.req.header('x-test-ip') ?? '0.0.0.0' });
 
-const tokens = (['confirm', 'unsubscribe', 'preferences', 'form'] as const).map((purpose) =>
-  createToken(TEST_KEYS, { purpose, email: READER, nonce: 'optin', expiresAt: Date.parse('2026-12-08T00:00:00Z') }),
-);
+// Links as emails carry them now, and the version-1 tokens of older emails.
+const tokens = [
+  ...Object.values(linksOf(testLinkIds())),
+  ...(['confirm', 'unsubscribe', 'preferences', 'form'] as const).map((purpose) =>
+    createToken(TEST_KEYS, { purpose, email: READER, nonce: 'optin', expiresAt: Date.parse('2026-12-08T00:00:00Z') }),
+  ),
+];
 const tokenArb = fc.oneof(
   fc.constantFrom(...tokens),
   fc.constantFrom(...tokens).map((t) => t.slice(0, -3)),
@@ -42,7 +46,7 @@ const fieldsArb = fc.record(
     send_hour: fc.oneof(fc.integer({ min: -5, max: 30 }).map(String), nasty),
     website: fc.oneof(fc.constant(''), nasty),
     t: tokenArb,
-    action: fc.constantFrom('schedule', 'pause', 'resume', 'restart', 'explode'),
+    action: fc.constantFrom('schedule', 'name', 'pause', 'resume', 'restart', 'sign-out', 'explode'),
     confirm: fc.constantFrom('yes', 'no'),
     'List-Unsubscribe': fc.constantFrom('One-Click', 'nope'),
   },
@@ -63,22 +67,24 @@ const randomRequestArb = fc.record({
   body: bodyArb,
   accept: fc.constantFrom('text/html', 'application/json', '*/*', ''),
   ip: fc.ipV4(),
+  signup: fc.constant(false),
 });
 // One request in ten is a well-formed sign-up, so the run always reaches real work (and mail).
 const signupArb = fc.record({
   method: fc.constant('POST'),
   path: fc.constant('/subscribe'),
   query: fc.constant(null),
-  body: fc.record({ email: fc.emailAddress(), first_name: nasty }).map((f) => ({ type: 'application/x-www-form-urlencoded', body: new URLSearchParams(f).toString() })),
+  body: fc.record({ email: fc.emailAddress(), first_name: fc.oneof(nasty, fc.constantFrom('Ann', 'José', 'محمد', '')) }).map((f) => ({ type: 'application/x-www-form-urlencoded', body: new URLSearchParams(f).toString() })),
   accept: fc.constantFrom('text/html', 'application/json'),
   ip: fc.ipV4(),
+  signup: fc.constant(true),
 });
 const requestArb = fc.oneof({ arbitrary: randomRequestArb, weight: 9 }, { arbitrary: signupArb, weight: 1 });
 
 describe('fuzzing every route', () => {
   it(`survives ${RUNS} generated requests`, async () => {
     const consent = { at: '2026-12-01T00:00:00Z', ip: '192.0.2.1', userAgent: 'x', formVersion: '1' };
-    await env.store.put(activate(newPending({ email: READER, timezone: 'UTC', sendHour: 8, consent }, 'optin', env.clock.now(), 0), env.clock.now()), null);
+    await putLinked(env.store, activate(newPending({ email: READER, timezone: 'UTC', sendHour: 8, consent }, 'optin', env.clock.now(), 0, testLinkIds()), env.clock.now()));
     let served = 0;
     const statuses = new Set<number>();
     await fc.assert(
@@ -86,11 +92,15 @@ describe('fuzzing every route', () => {
         const before = JSON.stringify(env.store.all());
         const mailsBefore = env.mailer.sent.length;
         const withBody = req.method !== 'GET' && req.method !== 'HEAD';
+        // A well-formed sign-up carries the form token our page served a few seconds earlier.
+        const served5sAgo = () => formToken({ ...env.deps, clock: { now: () => new Date(env.clock.now().getTime() - 5_000) } });
+        const body = req.signup ? `${req.body.body}&form_token=${served5sAgo()}` : req.body.body;
         const res = await app.request(`${req.path}${req.query ? `?${req.query}` : ''}`, {
           method: req.method,
           headers: { ...(req.body.type ? { 'content-type': req.body.type } : {}), accept: req.accept, 'x-test-ip': req.ip },
-          body: withBody ? req.body.body : undefined,
+          body: withBody ? body : undefined,
         });
+        await env.notices.settled();
         served++;
         statuses.add(res.status);
         expect(res.status, `${req.method} ${req.path}`).toBeLessThan(500);

@@ -41,16 +41,24 @@ describe('embeddable signup', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('https://author.example');
     expect(await res.json()).toMatchObject({ ok: true });
+    await env.notices.settled();
     expect(await env.store.get('embed@example.com')).toMatchObject({ status: 'pending', timezone: 'Europe/Paris', sendHour: 7 });
   });
 
-  it('accepts the plain HTML form posted from another site', async () => {
-    const res = await app.request('/subscribe', {
-      method: 'POST',
-      headers: { origin: 'https://blog.example', 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'email=plain%40example.com&timezone=Asia%2FTokyo',
-    });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Check your inbox');
+  it("accepts the plain HTML form posted from the author's listed site, and no other", async () => {
+    const post = (origin: string) =>
+      app.request('/subscribe', {
+        method: 'POST',
+        headers: { origin, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'email=plain%40example.com&timezone=Asia%2FTokyo',
+      });
+    const listed = await post('https://author.example');
+    expect(listed.status).toBe(200);
+    expect(await listed.text()).toContain('Check your inbox');
+    // A stranger's page cannot fire the form from its visitors' browsers (and their IP budgets).
+    const stranger = await post('https://blog.example');
+    expect(stranger.status).toBe(400);
+    await env.notices.settled();
+    expect(env.mailer.sent.filter((mail) => mail.to === 'plain@example.com')).toHaveLength(1);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../functions/http/app.js';
+import { newPending } from '../../functions/core/subscriber.js';
 import { sendTemplate } from '../../functions/services/notify.js';
-import { compiledCourse, httpHarness, memoryDeps, parseMail, testConfig } from '../support/fixtures.js';
+import { compiledCourse, httpHarness, memoryDeps, parseMail, testConfig, testLinkIds } from '../support/fixtures.js';
 
 /** The /safety page, the links to it, and who signs and receives replies to every email. */
 const links = (html: string): string[] => [...html.matchAll(/<a [^>]*href="([^"]*)"/g)].map((m) => m[1] ?? '');
@@ -55,9 +56,10 @@ describe('/safety', () => {
 describe('every email', () => {
   it('carries Reply-To, the author\'s sign-off and the Safety link from the configuration', async () => {
     const { deps, mailer } = memoryDeps();
-    const sub = { email: 'reader@example.com', firstName: 'Ann', optinId: 'o-1' };
-    const emails = [compiledCourse.confirmation, compiledCourse.alreadyEnrolled, compiledCourse.complete, ...compiledCourse.lessons];
-    for (const email of emails) await sendTemplate(deps, sub, email, deps.clock.now());
+    const consent = { at: '2026-12-01T12:00:00Z', ip: '192.0.2.1', userAgent: 'test', formVersion: '1' };
+    const sub = newPending({ email: 'reader@example.com', firstName: 'Ann', timezone: 'UTC', sendHour: 8, consent }, 'b3B0aW4x', deps.clock.now(), 0, testLinkIds());
+    const emails = [compiledCourse.confirmation, compiledCourse.alreadyEnrolled, compiledCourse.complete, compiledCourse.dataExport, compiledCourse.dataDelete, ...compiledCourse.lessons];
+    for (const email of emails) await sendTemplate(deps, sub, email, deps.clock.now(), { dataUrl: `${testConfig.baseUrl}/data?t=x` });
     for (const [i, sent] of mailer.sent.entries()) {
       const mail = await parseMail(sent.raw);
       expect(mail.replyTo?.value, emails[i]?.subject).toEqual([{ name: 'Robin', address: 'robin@letgo.test' }]);

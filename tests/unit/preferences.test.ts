@@ -2,19 +2,18 @@ import { describe, expect, it } from 'vitest';
 import { activate, newPending, type Subscriber } from '../../functions/core/subscriber.js';
 import { changePreferences } from '../../functions/services/preferences.js';
 import { sendDue } from '../../functions/services/send-due.js';
-import { createToken } from '../../functions/core/tokens.js';
-import { memoryDeps, TEST_KEYS } from '../support/fixtures.js';
+import { linksOf, memoryDeps, putLinked, testLinkIds } from '../support/fixtures.js';
 
 /** Pause, resume, restart and a new send hour, through the service and the real drip. */
 const EMAIL = 'reader@example.com';
 const zone = 'Europe/London';
-const token = createToken(TEST_KEYS, { purpose: 'preferences', email: EMAIL });
+const token = linksOf(testLinkIds()).preferences;
 
 async function enrolled(start = '2026-06-01T06:00:00Z') {
   const env = memoryDeps(start);
   const consent = { at: start, ip: '192.0.2.1', userAgent: 'test', formVersion: '1' };
-  const pending = newPending({ email: EMAIL, timezone: zone, sendHour: 8, consent }, 'optin', new Date(start), 0);
-  await env.store.put(activate(pending, new Date(start)), null);
+  const pending = newPending({ email: EMAIL, timezone: zone, sendHour: 8, consent }, 'optin', new Date(start), 0, testLinkIds());
+  await putLinked(env.store, activate(pending, new Date(start)));
   return env;
 }
 

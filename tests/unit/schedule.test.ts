@@ -53,6 +53,16 @@ describe('nextLessonDue', () => {
     expect(due('2026-10-31T05:00:00Z', 'America/New_York', 1)).toBe('2026-11-01T05:00:00.000Z'); // 01:00 EDT
   });
 
+  it('takes the second of a repeated send hour when the first is within 8 hours (issue 11)', () => {
+    // 01:00 happens at 05:00Z (EDT) and 06:00Z (EST); only the second is 8 hours after the send.
+    expect(due('2026-10-31T22:00:00Z', 'America/New_York', 1)).toBe('2026-11-01T06:00:00.000Z');
+  });
+
+  it('finds a moved-forward send hour that lands on the threshold after the local date changed (issue 11)', () => {
+    // Nuuk skips 23:00-00:00 on 2026-03-28; 23:00 moves to 00:00 -01 = 01:00Z, exactly 8 hours on.
+    expect(due('2026-03-28T17:00:00Z', 'America/Nuuk', 23)).toBe('2026-03-29T01:00:00.000Z');
+  });
+
   it('after a late send, schedules from the actual send and never sooner than 8 hours', () => {
     // Due 08:00 EDT, went out at 23:30 EDT after an outage: next is 08:00 two days on? No: 08:00 next day is 8.5 h later.
     expect(due('2026-06-02T03:30:00Z', 'America/New_York')).toBe('2026-06-02T12:00:00.000Z');
@@ -74,3 +84,105 @@ describe('nextLessonDue', () => {
     }
   });
 });
+
+/**
+ * A brute-force reference for the schedule rules, independent of the code
+ * under test (Intl reads the wall clock, not luxon): walk the instants minute
+ * by minute and note each instant whose local time is a whole hour, plus, for
+ * each whole hour a DST jump skips, the instant it moves to (forward by the
+ * jump). The next lesson is the first such instant for the send hour at least
+ * 8 hours after the last send; a local time resolves to its first instant.
+ */
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const formats = new Map<string, Intl.DateTimeFormat>();
+function wallMinutes(zone: string, instant: number): number {
+  const format =
+    formats.get(zone) ??
+    new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric' });
+  formats.set(zone, format);
+  const part = Object.fromEntries(format.formatToParts(instant).map((p) => [p.type, Number(p.value)]));
+  return Date.UTC(part.year ?? 0, (part.month ?? 1) - 1, part.day, part.hour, part.minute) / MINUTE;
+}
+const offsetAt = (zone: string, instant: number) => wallMinutes(zone, instant) - instant / MINUTE;
+
+/** Every instant in 2026 at which the zone's offset changes, to the minute (no zone changes twice in 6 hours). */
+function transitions2026(zone: string): number[] {
+  const found: number[] = [];
+  let before = offsetAt(zone, Date.UTC(2026, 0, 1));
+  for (let t = Date.UTC(2026, 0, 1); t < Date.UTC(2027, 0, 1); t += 6 * HOUR) {
+    const after = offsetAt(zone, t + 6 * HOUR);
+    if (after !== before) {
+      let [low, high] = [t, t + 6 * HOUR];
+      while (high - low > MINUTE) {
+        const mid = low + Math.floor((high - low) / 2 / MINUTE) * MINUTE;
+        if (offsetAt(zone, mid) === before) low = mid;
+        else high = mid;
+      }
+      found.push(high);
+    }
+    before = after;
+  }
+  return found;
+}
+
+type Slot = { at: number; wall: number };
+/**
+ * Every instant between two (minute-aligned) that counts as a whole local
+ * hour. Minute by minute; within an hour whose two ends share an offset the
+ * wall clock is read arithmetically (no zone changes offset twice in an hour).
+ */
+function slotsBetween(zone: string, from: number, to: number): Slot[] {
+  const slots: Slot[] = [];
+  let previous = wallMinutes(zone, from - MINUTE);
+  for (let hourStart = from; hourStart < to; hourStart += HOUR) {
+    const [start, end] = [offsetAt(zone, hourStart), offsetAt(zone, hourStart + HOUR)];
+    for (let t = hourStart; t < hourStart + HOUR; t += MINUTE) {
+      const wall = start === end ? t / MINUTE + start : wallMinutes(zone, t);
+      for (let skipped = previous + 1; skipped < wall; skipped++) {
+        if (skipped % 60 === 0) slots.push({ at: t + (skipped - previous - 1) * MINUTE, wall: skipped });
+      }
+      if (wall % 60 === 0) slots.push({ at: t, wall });
+      previous = wall;
+    }
+  }
+  return slots.sort((a, b) => a.at - b.at);
+}
+const hourOf = (slot: Slot) => Math.floor(slot.wall / 60) % 24;
+
+describe('schedule against a brute-force reference, every 2026 transition', () => {
+  const zones = [
+    'America/Nuuk', 'America/Scoresbysund', 'America/New_York', 'America/St_Johns', 'America/Havana', 'America/Santiago',
+    'Europe/London', 'Europe/Dublin', 'Africa/Casablanca', 'Africa/Cairo', 'Asia/Beirut', 'Asia/Tehran', 'Asia/Kathmandu',
+    'Australia/Lord_Howe', 'Australia/Adelaide', 'Pacific/Chatham', 'Pacific/Auckland', 'Antarctica/Troll',
+  ];
+  it.each(zones)('%s', (zone) => {
+    const changes = transitions2026(zone);
+    const wrong: string[] = [];
+    for (const change of changes.length > 0 ? changes : [Date.UTC(2026, 5, 1)]) {
+      const slots = slotsBetween(zone, change - 32 * HOUR, change + 40 * HOUR);
+      const check = (threshold: number, hour: number) => {
+        const expected = slots.find((slot) => hourOf(slot) === hour && slot.at >= threshold)?.at;
+        const actual = nextLessonDue(new Date(threshold - MIN_GAP_MS), zone, hour).getTime();
+        if (actual !== expected) wrong.push(`8 h after ${iso(threshold - MIN_GAP_MS)}, hour ${hour}: ${iso(actual)}, expected ${expected && iso(expected)}`);
+      };
+      // Thresholds at, just before and just after every slot near the change, and an hourly sweep for every hour.
+      const near = slots.filter((slot) => slot.at >= change - 30 * HOUR && slot.at <= change + 8 * HOUR);
+      for (const slot of near) for (const delta of [-45, -1, 0, 1]) check(slot.at + delta * MINUTE, hourOf(slot));
+      for (let threshold = change - 26 * HOUR; threshold <= change + 8 * HOUR; threshold += 61 * MINUTE) {
+        for (let hour = 0; hour < 24; hour++) check(threshold, hour);
+      }
+      for (const slot of near) {
+        const first = slots.find((s) => s.wall === slot.wall)?.at ?? Number.NaN;
+        const local = new Date(slot.wall * MINUTE);
+        const [year, month, day, hour] = [local.getUTCFullYear(), local.getUTCMonth() + 1, local.getUTCDate(), local.getUTCHours()];
+        const actual = resolveLocalTime(zone, { year, month, day, hour }).getTime();
+        if (actual !== first) wrong.push(`${local.toISOString().slice(0, 16)} local: ${iso(actual)}, expected ${iso(first)}`);
+      }
+    }
+    expect(wrong.slice(0, 10)).toEqual([]);
+    if (zone === 'America/New_York' || zone === 'Pacific/Chatham') expect(changes).toHaveLength(2);
+  });
+});
+
+const iso = (at: number) => new Date(at).toISOString();

@@ -1,0 +1,35 @@
+import type { Context } from 'hono';
+import { AppError } from '../errors.js';
+
+/** What every route reads from a request: how to answer, its body, the token of a link. */
+export function wantsJson(c: Context): boolean {
+  const type = c.req.header('content-type') ?? '';
+  const accept = c.req.header('accept') ?? '';
+  return type.includes('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
+}
+
+/** Reads a form or JSON body into a flat record; anything else is a clear 4xx. */
+export async function readBody(c: Context): Promise<Record<string, unknown>> {
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (type.startsWith('application/json')) {
+    const body: unknown = await c.req.json().catch(() => {
+      throw new AppError('invalid-input', 'The request body is not valid JSON.');
+    });
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+      throw new AppError('invalid-input', 'The request body must be a JSON object.');
+    }
+    return body as Record<string, unknown>;
+  }
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+    const body = await c.req.parseBody().catch(() => {
+      throw new AppError('invalid-input', 'The form data could not be read.');
+    });
+    return Object.fromEntries(Object.entries(body).filter(([, value]) => typeof value === 'string'));
+  }
+  throw new AppError('unsupported-media-type', 'Send the form as application/x-www-form-urlencoded or JSON.');
+}
+
+/** The token of a link: from the POSTed form, else from the URL. */
+export function tokenOf(c: Context, body: Record<string, unknown> = {}): unknown {
+  return body.t ?? c.req.query('t');
+}
