@@ -1,4 +1,5 @@
 import type { Clock, NoticeJob, NoticeQueue, Outbox } from '../ports.js';
+import { abandonNotice, processNotice, type NoticeDeps } from './notices.js';
 
 /**
  * Drains a durable outbox in this process: the local stack and the tests (on
@@ -87,4 +88,16 @@ export function createOutboxRunner(outbox: Outbox, options: OutboxRunnerOptions)
       while (pass) await pass.catch(() => undefined);
     },
   };
+}
+
+/** The notice worker drained in process (the local stack; tests), wired to its deps. */
+export function createNoticeRunner(deps: NoticeDeps, outbox: Outbox): OutboxRunner {
+  const runner = createOutboxRunner(outbox, {
+    clock: deps.clock,
+    work: (job) => processNotice(deps, job),
+    onGiveUp: (job, error) => abandonNotice(deps, job, String(error)),
+    log: deps.log,
+  });
+  deps.notices = runner;
+  return runner;
 }

@@ -4,10 +4,12 @@ import type { Hono } from 'hono';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
+import { createDynamoOutbox } from '../../functions/adapters/outboxes.js';
 import { newTokenKey } from '../../functions/core/tokens.js';
 import { createApp } from '../../functions/http/app.js';
 import { fullCourse } from '../../functions/course.js';
 import { createRuntime } from '../../functions/runtime.js';
+import { createNoticeRunner } from '../../functions/services/outbox-runner.js';
 import { engineEnv } from '../../scripts/local-stack.js';
 import { dynamoClient, freshTable, mailboxFor, type MailboxEmail } from '../support/engines.js';
 import { testClock } from '../support/fixtures.js';
@@ -38,8 +40,11 @@ export async function startApp(start: string) {
     REPLY_TO: 'Robin <robin@letgo.test>',
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
     TOKEN_KEYS: newTokenKey('browser1'),
+    HASH_KEY: Buffer.alloc(32, 5).toString('base64'),
   };
   const deps = createRuntime(env, clock, fullCourse);
+  // The form's notices through the durable outbox in the same table, as npm start runs them.
+  createNoticeRunner(deps, createDynamoOutbox(dynamoClient(), table));
   app = createApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address });
 
   return {

@@ -11,8 +11,7 @@ import type { Subscriber } from '../../functions/core/subscriber.js';
 import { parseKeyring } from '../../functions/core/tokens.js';
 import type { Clock, Mailer, Outbox, SubscriberStore } from '../../functions/ports.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
-import { abandonNotice, processNotice } from '../../functions/services/notices.js';
-import { createOutboxRunner, type OutboxRunner } from '../../functions/services/outbox-runner.js';
+import { createNoticeRunner, type OutboxRunner } from '../../functions/services/outbox-runner.js';
 import { formToken } from '../../functions/services/signup.js';
 
 export const TEST_KEYS = parseKeyring(
@@ -53,13 +52,7 @@ export function memoryDeps(start = '2026-12-01T12:00:00Z', overrides: Partial<Se
 
 /** The form's notices through a memory outbox drained in the background, as the local stack does. */
 export function withOutbox(deps: ServiceDeps, outbox: Outbox = createMemoryOutbox()): OutboxRunner {
-  const runner = createOutboxRunner(outbox, {
-    clock: deps.clock,
-    work: (job) => processNotice(deps, job),
-    onGiveUp: (job, error) => abandonNotice(deps, job, String(error)),
-  });
-  deps.notices = runner;
-  return runner;
+  return createNoticeRunner(deps, outbox);
 }
 
 export function parseMail(raw: string): Promise<ParsedMail> {

@@ -9,6 +9,7 @@ const ENV = {
   REPLY_TO: 'Robin <robin@letgo.test>',
   UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test',
   TOKEN_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+  HASH_KEY: Buffer.alloc(32, 2).toString('base64'),
 };
 
 describe('loadConfig: who sends, who gets the replies, who signs', () => {

@@ -60,9 +60,11 @@ describe.each(items.map((item) => [item.slug, item] as const))('%s', (_slug, ite
 
   it('says in its footer why it came, that replies reach a person, and links Safety in both parts', () => {
     const { html, text } = mailOf(item);
-    const why = item.kind === 'lesson'
-      ? 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.'
-      : 'You are getting this because this address was entered on the Let Go sign-up form.';
+    const why = {
+      lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
+      dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
+      dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
+    }[item.kind as string] ?? 'You are getting this because this address was entered on the Let Go sign-up form.';
     expect(html).toContain(why);
     expect(text.replace(/\n(?!\n)/g, ' ')).toContain(`${why} Replies reach the author, a person, not a crisis service.`);
     expect(hrefs(html)).toContain(SAMPLE_VALUES.safetyUrl);
@@ -100,6 +102,7 @@ describe.each(items.map((item) => [item.slug, item] as const))('%s', (_slug, ite
     expect(hrefs(html)).toContain(SAMPLE_VALUES.unsubscribeUrl);
     expect(textUrls(text)).toContain(SAMPLE_VALUES.unsubscribeUrl);
     if (item.kind === 'confirmation') expect(hrefs(html)).toContain(SAMPLE_VALUES.confirmUrl);
+    else if (item.kind === 'dataExport' || item.kind === 'dataDelete') expect(hrefs(html)).toContain(SAMPLE_VALUES.dataUrl);
     else expect(hrefs(html)).toContain(SAMPLE_VALUES.preferencesUrl);
   });
 
