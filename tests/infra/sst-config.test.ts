@@ -138,7 +138,7 @@ describe('sst.config.ts, stage prod', () => {
   it('hands each function the environment functions/config.ts accepts', async () => {
     const { fn, cronFunction } = await prod();
     const api = fn('Api');
-    expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs20.x' });
+    expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs24.x' });
     expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', ADMIN_TOKEN: '<AdminToken.value>' });
     expect(api.environment).not.toHaveProperty('BASE_URL'); // derived from the Function URL per request
     for (const env of [{ ...api.environment, BASE_URL: 'https://x.lambda-url.us-east-1.on.aws' }, { ...cronFunction().environment, BASE_URL: 'https://x.test' }]) {

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
-import { bundleFunctions, type BundleResult } from '../../scripts/bundle.js';
+import { NODE } from '../../infra/common.js';
+import { bundleFunctions, TARGET, type BundleResult } from '../../scripts/bundle.js';
 import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
 
 /**
@@ -59,6 +60,21 @@ describe('Lambda bundles', () => {
     const code = readFileSync(api?.file ?? '', 'utf8');
     expect(code).not.toMatch(/mjml-core|mjml-parser/);
     expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
+  });
+
+  it('targets the runtime production runs, and leaves out only SDK packages that runtime ships', async () => {
+    expect(NODE.runtime).toBe('nodejs24.x');
+    expect(NODE.nodejs.esbuild.target).toBe(TARGET);
+    expect(TARGET).toBe(`node${NODE.runtime.match(/^nodejs(\d+)\.x$/)?.[1]}`);
+    // nodejs18.x and later include the whole SDK v3 (@aws-sdk/*); nothing else may stay external.
+    const externals = new Set<string>();
+    for (const bundle of bundles) {
+      const code = readFileSync(bundle.file, 'utf8');
+      for (const [, name] of code.matchAll(/(?:from|import\()\s*["']([^"'./][^"']*)["']/g)) externals.add(name as string);
+    }
+    const packages = [...externals].filter((name) => !name.startsWith('node:') && name !== 'module');
+    expect(packages.length).toBeGreaterThan(0);
+    for (const name of packages) expect(name, name).toMatch(/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/);
   });
 
   it('api: a Function URL form post stores a pending reader and mails the confirmation', async () => {
@@ -135,6 +151,17 @@ describe('Lambda bundles', () => {
       expect(await handler({ body: 'not json' })).toMatchObject({ statusCode: 400 });
     } finally {
       vi.unstubAllGlobals();
+    }
+  });
+
+  it('exports async handlers only: the nodejs24.x runtime refuses callback handlers', async () => {
+    // Last: importing the drip bundles reads BASE_URL at load, which the API test above must not have.
+    process.env.BASE_URL = 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws';
+    for (const bundle of bundles) {
+      const handler = await load(bundle.name);
+      expect(handler.constructor.name, bundle.name).toBe('AsyncFunction');
+      // (event, context): a third parameter would be the callback Node 24 no longer passes.
+      expect(handler.length, bundle.name).toBeLessThanOrEqual(2);
     }
   });
 });
