@@ -5,11 +5,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import sharedPlugins from '../infra/esbuild-plugins.mjs';
+import { ESBUILD_TARGET } from '../infra/runtime.js';
 
 const plugins: Plugin[] = sharedPlugins;
-/** Same list and target as SST's nodejs.esbuild (infra/common.ts). */
+/** Same list as SST's nodejs.esbuild.external (infra/common.ts); the target is shared through infra/runtime.ts. */
 export const SDK_EXTERNAL = ['@aws-sdk/*'] as const;
-export const TARGET = 'node24';
 
 /**
  * `npm run bundle`: each Lambda entry point bundled as a deploy would (SST
@@ -50,7 +50,7 @@ export async function bundleFunctions(options: { outDir?: string; bundleSdk?: bo
         absWorkingDir: ROOT,
         bundle: true,
         platform: 'node',
-        target: TARGET,
+        target: ESBUILD_TARGET,
         format: 'esm',
         minify: true,
         banner: { js: BANNER },

@@ -48,6 +48,7 @@ describe('sst.config.ts as SST loads it', () => {
       'infra/drip.ts',
       'infra/email.ts',
       'infra/functions.ts',
+      'infra/runtime.ts',
       'infra/settings.ts',
       'infra/storage.ts',
     ]);

@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
-import { NODE } from '../../infra/common.js';
-import { bundleFunctions, TARGET, type BundleResult } from '../../scripts/bundle.js';
+import { ESBUILD_TARGET, LAMBDA_RUNTIME } from '../../infra/runtime.js';
+import { bundleFunctions, type BundleResult } from '../../scripts/bundle.js';
 import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
 
 /**
@@ -63,9 +63,8 @@ describe('Lambda bundles', () => {
   });
 
   it('targets the runtime production runs, and leaves out only SDK packages that runtime ships', async () => {
-    expect(NODE.runtime).toBe('nodejs24.x');
-    expect(NODE.nodejs.esbuild.target).toBe(TARGET);
-    expect(TARGET).toBe(`node${NODE.runtime.match(/^nodejs(\d+)\.x$/)?.[1]}`);
+    expect(LAMBDA_RUNTIME).toBe('nodejs24.x');
+    expect(ESBUILD_TARGET).toBe(`node${LAMBDA_RUNTIME.match(/^nodejs(\d+)\.x$/)?.[1]}`);
     // nodejs18.x and later include the whole SDK v3 (@aws-sdk/*); nothing else may stay external.
     const externals = new Set<string>();
     for (const bundle of bundles) {
