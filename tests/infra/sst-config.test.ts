@@ -60,6 +60,8 @@ describe('sst.config.ts, stage prod', () => {
       events: [{ name: 'Feedback', types: ['bounce', 'complaint'], topic: '<MailFeedback.arn>' }],
     });
     expect(find('sst.aws.Email', 'Mail').args.dns).toBeUndefined(); // Route 53 by default
+    // SNS signs with SHA256 (version 2): the feedback function refuses version 1.
+    expect(find('sst.aws.SnsTopic', 'MailFeedback').args).toMatchObject({ transform: { topic: { signatureVersion: 2 } } });
     const policy = JSON.parse(find('aws.sns.TopicPolicy', 'MailFeedbackPolicy').args.policy as string);
     expect(policy.Statement).toEqual([
       expect.objectContaining({
