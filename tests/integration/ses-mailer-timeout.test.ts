@@ -57,7 +57,7 @@ describe('SES mailer timeouts', () => {
     const logged: string[] = [];
     const fallbackQuota = { maxSendRate: 3, max24HourSend: 300, sentLast24Hours: 0 };
     const mailer = createSesMailer(stalledClient(), { fallbackQuota, quotaTimeoutMs: 200, log: (event) => logged.push(event) });
-    expect(await mailer.quota()).toEqual(fallbackQuota);
+    expect(await mailer.quota?.()).toEqual(fallbackQuota);
     expect(logged).toEqual(['ses.quota-fallback']);
   });
 });
