@@ -7,7 +7,7 @@ export type Infra = {
   table: sst.aws.Dynamo;
   email: sst.aws.Email;
   topic: sst.aws.SnsTopic;
-  secrets: { tokenKeys: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret };
+  secrets: { tokenKeys: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
 };
 
 // The runtime and its esbuild target: infra/runtime.ts.
