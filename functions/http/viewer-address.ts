@@ -11,7 +11,7 @@ import * as z from 'zod';
  * function adds, and only then is its viewer header believed.
  */
 
-/** Must equal ORIGIN_SECRET_HEADER in infra/cloudfront.ts. */
+/** Must equal ORIGIN_SECRET_HEADER in infra/edge-headers.ts. */
 export const ORIGIN_SECRET_HEADER = 'x-letgo-origin-secret';
 /** Added by CloudFront through the origin request policy (infra/cloudfront.ts): `address:port`. */
 export const VIEWER_ADDRESS_HEADER = 'cloudfront-viewer-address';
