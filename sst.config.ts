@@ -4,14 +4,16 @@
  * The AWS stack, deployed with `npx sst deploy --stage prod` (README.md, "Deploy"):
  *   infra/storage.ts    the subscriber table, its sparse due index, TTL, PITR
  *   infra/email.ts      the SES domain identity (DKIM, DMARC, MAIL FROM) and its feedback topic
- *   infra/functions.ts  the API on a Function URL (or a custom domain) and the feedback function
+ *   infra/functions.ts  the API on a Function URL and the feedback function
+ *   infra/cloudfront.ts with API_DOMAIN: the Router (CloudFront) in front of the API, its origin secret, WAF
  *   infra/drip.ts       the drip on a one-minute cron, its fan-out worker and dead-letter queue
- *   infra/common.ts     per-function IAM grants, runtime, logging shared by the above
+ *   infra/common.ts     per-function IAM grants, runtime, logging shared by the above (infra/runtime.ts)
  *   infra/settings.ts   deploy-time settings (MAIL_FROM, API_DOMAIN, DNS, ...) from .env.<stage>
  * Secrets, once per stage:
  *   npx sst secret set TokenKeys "k1:$(openssl rand -base64 32)" --stage prod
  *   npx sst secret set AdminToken "$(openssl rand -base64 32)" --stage prod
  *   npx sst secret set TurnstileSecret "<secret key>" --stage prod   (only with TURNSTILE_SITE_KEY)
+ *   npx sst secret set OriginSecret "$(openssl rand -hex 32)" --stage prod   (only with API_DOMAIN)
  */
 export default $config({
   app(input) {
@@ -40,6 +42,8 @@ export default $config({
       adminToken: new sst.Secret('AdminToken'),
       // Only with TURNSTILE_SITE_KEY set: then the deploy refuses to go on until the secret is set too.
       turnstile: settings.turnstileSiteKey ? new sst.Secret('TurnstileSecret') : undefined,
+      // Only with API_DOMAIN: the header CloudFront adds so the API can refuse everything else.
+      originSecret: settings.apiDomain ? new sst.Secret('OriginSecret') : undefined,
     };
     const { url } = createFunctions({ settings, table, email, topic, secrets });
 

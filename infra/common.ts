@@ -1,3 +1,4 @@
+import { ESBUILD_TARGET, LAMBDA_RUNTIME } from './runtime';
 import type { Settings } from './settings';
 
 /** What every function module receives from sst.config.ts. */
@@ -6,17 +7,18 @@ export type Infra = {
   table: sst.aws.Dynamo;
   email: sst.aws.Email;
   topic: sst.aws.SnsTopic;
-  secrets: { tokenKeys: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret };
+  secrets: { tokenKeys: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
 };
 
+// The runtime and its esbuild target: infra/runtime.ts.
 // arm64: no native modules in any bundle, and about 20% cheaper per GB-second than x86.
-// Bundled as `npm run bundle` does: the same esbuild plugins (infra/esbuild-plugins.mjs), and the
-// AWS SDK v3 left to the runtime's copy (Node 20 Lambda resolves it for ES modules): the API
+// Bundled as `npm run bundle` does: the same esbuild plugins (infra/esbuild-plugins.mjs), the same
+// target, and the AWS SDK v3 left to the runtime's copy (nodejs18.x and later ship SDK v3): the API
 // bundle is a third the size, and the adapters load the SDK only when a request needs it.
 export const NODE = {
-  runtime: 'nodejs20.x' as const,
+  runtime: LAMBDA_RUNTIME,
   architecture: 'arm64' as const,
-  nodejs: { plugins: 'infra/esbuild-plugins.mjs', esbuild: { external: ['@aws-sdk/*'] } },
+  nodejs: { plugins: 'infra/esbuild-plugins.mjs', esbuild: { external: ['@aws-sdk/*'], target: ESBUILD_TARGET } },
 };
 // Logs are for debugging recent runs, not an archive; a retention bounds their cost.
 export const LOGGING = { retention: '1 month' } as const;

@@ -13,8 +13,9 @@ export function createEmail(settings: Settings) {
     properties: { sender: email.sender, configSet: email.configSet },
   }));
 
-  // Standard, not FIFO: SES cannot publish to FIFO topics.
-  const topic = new sst.aws.SnsTopic('MailFeedback');
+  // Standard, not FIFO: SES cannot publish to FIFO topics. Signature version 2 (SHA256withRSA):
+  // the feedback function refuses version 1, whose SHA1 digest no longer resists forgery.
+  const topic = new sst.aws.SnsTopic('MailFeedback', { transform: { topic: { signatureVersion: 2 } } });
 
   const email = new sst.aws.Email('Mail', {
     sender: settings.senderDomain,

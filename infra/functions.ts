@@ -1,25 +1,21 @@
+import { createRouter } from './cloudfront';
 import { deadLetterQueue, grants, LOGGING, mailEnvironment, NODE, type Infra } from './common';
 import { createDrip } from './drip';
 
 /**
  * The Lambda functions: the API on a Function URL (optionally behind a custom
- * domain), the drip (infra/drip.ts) and the feedback function on the SES
- * topic. Each gets the environment variables functions/config.ts reads, is
- * linked to what it uses, and holds only the IAM actions it calls.
+ * domain on CloudFront, infra/cloudfront.ts), the drip (infra/drip.ts) and the
+ * feedback function on the SES topic. Each gets the environment variables
+ * functions/config.ts reads, is linked to what it uses, and holds only the IAM
+ * actions it calls.
  */
 export function createFunctions(infra: Infra) {
   const { settings, table, email, topic, secrets } = infra;
   const can = grants(infra);
   const customBaseUrl = settings.apiDomain ? `https://${settings.apiDomain}` : undefined;
-
-  const router = settings.apiDomain
-    ? new sst.aws.Router('Web', {
-        domain:
-          settings.dns === 'route53'
-            ? settings.apiDomain
-            : { name: settings.apiDomain, dns: false, cert: settings.apiCertArn },
-      })
-    : undefined;
+  const { apiDomain } = settings;
+  if (apiDomain && !secrets.originSecret) throw new Error('API_DOMAIN needs the OriginSecret secret (sst.config.ts)');
+  const router = apiDomain && secrets.originSecret ? createRouter({ ...settings, apiDomain }, secrets.originSecret) : undefined;
 
   const api = new sst.aws.Function('Api', {
     ...NODE,
@@ -30,10 +26,21 @@ export function createFunctions(infra: Infra) {
     // A request is a DynamoDB read, a conditional write and at most one SES call (~0.3 s);
     // 10 s bounds a stuck dependency well before a reader gives up.
     timeout: '10 seconds',
+    // A ceiling on requests in flight (API_RESERVED_CONCURRENCY): a flood is throttled here and
+    // cannot take the account's concurrency from the drip and the feedback function, which keep
+    // the unreserved pool, nor bill past it (README.md, "What a month costs").
+    ...(settings.apiReservedConcurrency ? { concurrency: { reserved: settings.apiReservedConcurrency } } : {}),
     // cors: false. Function URL CORS would answer every origin itself; the app allows only
     // ALLOWED_ORIGINS on /subscribe (functions/http/app.ts).
     url: router ? { cors: false, router: { instance: router } } : { cors: false },
-    link: [table, email, secrets.tokenKeys, secrets.adminToken, ...(secrets.turnstile ? [secrets.turnstile] : [])],
+    link: [
+      table,
+      email,
+      secrets.tokenKeys,
+      secrets.adminToken,
+      ...(secrets.turnstile ? [secrets.turnstile] : []),
+      ...(secrets.originSecret ? [secrets.originSecret] : []),
+    ],
     // UpdateItem: the per-IP and per-address rate-limit counters (adapters/rate-limiters.ts);
     // DeleteItem: a reader deleting their data from the preferences page (services/privacy.ts).
     permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), can.sendMail],
@@ -46,6 +53,8 @@ export function createFunctions(infra: Infra) {
       ...(customBaseUrl ? { BASE_URL: customBaseUrl } : {}),
       // Cloudflare Turnstile on the form, only when the author set it up (both or neither).
       ...(secrets.turnstile ? { TURNSTILE_SITE_KEY: settings.turnstileSiteKey ?? '', TURNSTILE_SECRET: secrets.turnstile.value } : {}),
+      // Behind CloudFront: refuse every request without CloudFront's secret header (functions/api.ts).
+      ...(secrets.originSecret ? { ORIGIN_SECRET: secrets.originSecret.value } : {}),
     },
     logging: LOGGING,
   });

@@ -30,7 +30,18 @@ export type Settings = {
   dmarc: string;
   /** Cloudflare Turnstile on the form (public key); its secret is the TurnstileSecret SST secret. */
   turnstileSiteKey?: string;
+  /**
+   * The most API requests in flight at once (Lambda reserved concurrency): a flood is refused
+   * at that ceiling instead of starving the drip and the feedback function or running up the
+   * bill. Undefined with API_RESERVED_CONCURRENCY=off (accounts whose whole quota is 10).
+   */
+  apiReservedConcurrency?: number;
+  /** With apiDomain: AWS WAF blocks a client address past this many requests in 5 minutes. */
+  apiWafRateLimit?: number;
 };
+
+/** 20 at once is about 100 requests a second at 0.2 s each: far above a course's traffic. */
+export const DEFAULT_API_RESERVED_CONCURRENCY = 20;
 
 export const PRODUCTION_STAGE = 'prod';
 
@@ -90,6 +101,10 @@ export function readSettings(stage: string, env: Env): Settings {
   if (apiDomain && dns === 'manual' && !env.API_CERT_ARN) {
     throw new SettingsError('API_CERT_ARN is required with API_DOMAIN when DNS=manual (an ACM certificate in us-east-1)');
   }
+  const apiReservedConcurrency = reservedConcurrency(env.API_RESERVED_CONCURRENCY);
+  const apiWafRateLimit = wafRateLimit(env.API_WAF_RATE_LIMIT);
+  // The WAF sits on the CloudFront distribution, which exists only with a custom domain.
+  if (apiWafRateLimit && !apiDomain) throw new SettingsError('API_WAF_RATE_LIMIT needs API_DOMAIN: the WAF protects the CloudFront distribution');
   return {
     stage,
     production,
@@ -108,7 +123,31 @@ export function readSettings(stage: string, env: Env): Settings {
     // exactly this domain, so strict DKIM alignment (adkim=s) holds.
     dmarc: env.DMARC || 'v=DMARC1; p=none; adkim=s;',
     turnstileSiteKey: env.TURNSTILE_SITE_KEY || undefined,
+    apiReservedConcurrency,
+    apiWafRateLimit,
   };
+}
+
+function reservedConcurrency(value: string | undefined): number | undefined {
+  const text = value?.trim() || String(DEFAULT_API_RESERVED_CONCURRENCY);
+  if (text === 'off') return undefined;
+  const n = Number(text);
+  // AWS keeps at least 100 of an account's concurrency unreserved: a 1,000 quota leaves 900 to reserve.
+  if (!Number.isInteger(n) || n < 1 || n > 900) {
+    throw new SettingsError(`API_RESERVED_CONCURRENCY must be a whole number from 1 to 900, or "off", got "${value}"`);
+  }
+  return n;
+}
+
+function wafRateLimit(value: string | undefined): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  const n = Number(text);
+  // AWS WAF's rate-based rules count over 5 minutes and take limits from 10 to 2 billion.
+  if (!Number.isInteger(n) || n < 10 || n > 2_000_000_000) {
+    throw new SettingsError(`API_WAF_RATE_LIMIT must be requests per 5 minutes per address, from 10 to 2000000000, got "${value}"`);
+  }
+  return n;
 }
 
 function required(env: Env, key: string, example: string): string {

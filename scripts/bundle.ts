@@ -5,18 +5,19 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import sharedPlugins from '../infra/esbuild-plugins.mjs';
+import { ESBUILD_TARGET } from '../infra/runtime.js';
 
 const plugins: Plugin[] = sharedPlugins;
-/** Same list as SST's nodejs.esbuild.external (infra/common.ts). */
+/** Same list as SST's nodejs.esbuild.external (infra/common.ts); the target is shared through infra/runtime.ts. */
 export const SDK_EXTERNAL = ['@aws-sdk/*'] as const;
 
 /**
  * `npm run bundle`: each Lambda entry point bundled as a deploy would (SST
- * runs esbuild with these settings): Node 20, ESM, minified, everything
+ * runs esbuild with these settings): Node 24 (nodejs24.x), ESM, minified, everything
  * bundled, with the createRequire banner that CommonJS dependencies need
  * inside an ES module. Prints `{ "<name>": bytes, ... }`.
- * The AWS SDK v3 is left out, as deployed: the Node 20 Lambda runtime ships it and resolves it
- * for ES modules too (NODE_PATH), and our adapters load it on first use (functions/adapters/aws-sdk.ts).
+ * The AWS SDK v3 is left out, as deployed: the nodejs24.x Lambda runtime ships it (on NODE_PATH,
+ * /var/runtime/node_modules), and our adapters load it on first use (functions/adapters/aws-sdk.ts).
  *   --bundle-sdk    bundle the SDK in too, for comparison
  *   --measure       also time a cold import of the API bundle against a bare `node -e ''`
  */
@@ -49,7 +50,7 @@ export async function bundleFunctions(options: { outDir?: string; bundleSdk?: bo
         absWorkingDir: ROOT,
         bundle: true,
         platform: 'node',
-        target: 'node20',
+        target: ESBUILD_TARGET,
         format: 'esm',
         minify: true,
         banner: { js: BANNER },

@@ -27,6 +27,13 @@ export type SesMailerOptions = {
   fallbackQuota?: SendQuota;
   /** GetSendQuota answers in well under a second; past this, the fallback is used. */
   quotaTimeoutMs?: number;
+  /**
+   * One SendRawEmail, retries included, normally takes well under a second. A
+   * stalled connection must not hold a lesson's claim until Lambda kills the
+   * run: past this the send fails as transient and is retried later. Below the
+   * drip's 10 s reserve before its deadline, so a send in flight ends in time.
+   */
+  sendTimeoutMs?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
 };
 
@@ -34,7 +41,7 @@ export const SANDBOX_QUOTA: SendQuota = { maxSendRate: 1, max24HourSend: 200, se
 
 /** The SES v1 adapter: SendRawEmail, with SDK errors sorted into retry classes, and GetSendQuota. */
 export function createSesMailer(source: ClientSource<SESClient>, options: SesMailerOptions = {}): Mailer {
-  const { fallbackQuota = SANDBOX_QUOTA, quotaTimeoutMs = 2_000, log } = options;
+  const { fallbackQuota = SANDBOX_QUOTA, quotaTimeoutMs = 2_000, sendTimeoutMs = 5_000, log } = options;
   const client = clientFrom(source);
   let lastKnown: SendQuota | undefined;
   return {
@@ -43,6 +50,9 @@ export function createSesMailer(source: ClientSource<SESClient>, options: SesMai
         const [{ SendRawEmailCommand }, ses] = await Promise.all([sesSdk(), client()]);
         const result = await ses.send(
           new SendRawEmailCommand({ Source: from, Destinations: [to], RawMessage: { Data: Buffer.from(raw, 'utf8') } }),
+          // A timeout is an AbortError: classified transient below. SES may still have accepted the
+          // message, the one duplicate DESIGN.md allows (SES has no idempotency key).
+          { abortSignal: AbortSignal.timeout(sendTimeoutMs) },
         );
         if (!result.MessageId) throw new MailerError('transient', 'SES returned no MessageId');
         return { messageId: result.MessageId };

@@ -6,12 +6,13 @@ export type HttpsGet = (url: string) => Promise<string>;
 /** What the feedback service asks of SNS (services/feedback.ts). */
 export interface SnsGateway {
   /**
-   * True when SNS signed this message with a certificate served from an SNS
-   * host. False for a forgery or a foreign certificate URL (never fetched);
-   * throws only when the certificate could not be fetched (worth a retry).
+   * True when SNS signed this message (signature version 2) with a certificate
+   * served from SNS's endpoint in the topic's region. False for a forgery, a
+   * version-1 signature or a foreign certificate URL (never fetched); throws
+   * only when the certificate could not be fetched (worth a retry).
    */
   verify(message: SnsMessage): Promise<boolean>;
-  /** Confirms an HTTP subscription by GETting its SubscribeURL; refuses any URL off SNS's hosts. */
+  /** Confirms an HTTP subscription by GETting its SubscribeURL; refuses any URL off the topic region's SNS host. */
   confirmSubscription(message: SnsMessage): Promise<void>;
 }
 
@@ -39,12 +40,12 @@ export function createSnsVerifier(get: HttpsGet): SnsGateway {
   };
   return {
     async verify(message) {
-      if (!isSnsCertificateUrl(message.signingCertUrl)) return false;
+      if (message.signatureVersion !== '2' || !isSnsCertificateUrl(message.signingCertUrl, message.topicArn)) return false;
       return verifySnsSignature(message, await certificate(message.signingCertUrl));
     },
     async confirmSubscription(message) {
       const url = message.subscribeUrl ?? '';
-      if (!isSnsSubscribeUrl(url)) throw new SnsUrlError(`refusing to confirm through ${url || 'no URL'}`);
+      if (!isSnsSubscribeUrl(url, message.topicArn)) throw new SnsUrlError(`refusing to confirm through ${url || 'no URL'}`);
       await get(url);
     },
   };

@@ -93,10 +93,15 @@ export function stringToSign(message: SnsMessage): string {
     .join('');
 }
 
-/** Version 1 signs with SHA1, version 2 with SHA256, both RSA (PKCS#1 v1.5). */
+/**
+ * Version 2 (RSA with SHA256) only. Our topic asks SNS for version 2
+ * (infra/email.ts); a version-1 message (SHA1, which no longer resists
+ * forgery) is refused without touching the certificate.
+ */
 export function verifySnsSignature(message: SnsMessage, certificatePem: string): boolean {
+  if (message.signatureVersion !== '2') return false;
   try {
-    const verifier = createVerify(message.signatureVersion === '1' ? 'RSA-SHA1' : 'RSA-SHA256');
+    const verifier = createVerify('RSA-SHA256');
     verifier.update(stringToSign(message), 'utf8');
     return verifier.verify(certificatePem, message.signature, 'base64');
   } catch {
@@ -105,33 +110,47 @@ export function verifySnsSignature(message: SnsMessage, certificatePem: string):
   }
 }
 
-// Only SNS's own regional endpoints, over TLS: the certificate's authenticity rests on this host.
-const SNS_HOST = /^sns\.[a-z0-9-]+\.amazonaws\.com$/;
+const TOPIC_ARN = /^arn:(aws|aws-cn|aws-us-gov):sns:([a-z0-9-]+):\d{12}:[\w-]{1,256}$/;
 
-function snsUrl(value: string): URL | undefined {
+/**
+ * The one host that may serve a topic's certificate and confirm its
+ * subscriptions: SNS's endpoint in the topic's own region
+ * (`sns.<region>.amazonaws.com`, `.amazonaws.com.cn` in China). Not any
+ * region, and not the S3 host some old messages named.
+ */
+export function snsHostFor(topicArn: string): string | undefined {
+  const match = TOPIC_ARN.exec(topicArn);
+  if (!match) return undefined;
+  const [, partition, region] = match;
+  return partition === 'aws-cn' ? `sns.${region}.amazonaws.com.cn` : `sns.${region}.amazonaws.com`;
+}
+
+function snsUrl(value: string, topicArn: string): URL | undefined {
+  const host = snsHostFor(topicArn);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
     return undefined;
   }
-  const pinned = url.protocol === 'https:' && SNS_HOST.test(url.hostname) && !url.port && !url.username && !url.password;
+  // Over TLS, on exactly that host: the certificate's authenticity rests on it.
+  const pinned = host !== undefined && url.protocol === 'https:' && url.hostname === host && !url.port && !url.username && !url.password;
   return pinned ? url : undefined;
 }
 
-/** `https://sns.<region>.amazonaws.com/<name>.pem` and nothing else. */
-export function isSnsCertificateUrl(value: string): boolean {
-  const url = snsUrl(value);
+/** `https://sns.<region of the topic>.amazonaws.com/<name>.pem` and nothing else. */
+export function isSnsCertificateUrl(value: string, topicArn: string): boolean {
+  const url = snsUrl(value, topicArn);
   return url !== undefined && /^\/[\w.-]+\.pem$/.test(url.pathname) && !url.search;
 }
 
-/** `https://sns.<region>.amazonaws.com/?Action=ConfirmSubscription&...` and nothing else. */
-export function isSnsSubscribeUrl(value: string): boolean {
-  const url = snsUrl(value);
+/** `https://sns.<region of the topic>.amazonaws.com/?Action=ConfirmSubscription&...` and nothing else. */
+export function isSnsSubscribeUrl(value: string, topicArn: string): boolean {
+  const url = snsUrl(value, topicArn);
   return url !== undefined && url.pathname === '/' && url.searchParams.get('Action') === 'ConfirmSubscription';
 }
 
-/** `arn:aws:sns:<region>:<account>:<name>` and nothing else. */
+/** `arn:aws:sns:<region>:<account>:<name>` (or aws-cn, aws-us-gov) and nothing else. */
 export function isTopicArn(value: string): boolean {
-  return /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(value);
+  return TOPIC_ARN.test(value);
 }

@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
@@ -19,6 +19,8 @@ export type AppDeps = ServiceDeps & {
   allowedOrigins?: string[];
   /** Optional Turnstile check on the sign-up form. */
   humanCheck?: HumanCheck;
+  /** Before every route: behind CloudFront, refuses what did not come through it (http/viewer-address.ts). */
+  originGuard?: MiddlewareHandler;
 };
 
 export const MAX_BODY_BYTES = 16 * 1024;
@@ -98,6 +100,7 @@ export function createApp(deps: AppDeps) {
     c.header('Cache-Control', 'no-store');
     if (hsts) c.header('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   });
+  if (deps.originGuard) app.use(deps.originGuard);
   app.use(
     bodyLimit({
       maxSize: MAX_BODY_BYTES,

@@ -28,6 +28,20 @@ describe('deploy-time settings (infra/settings.ts)', () => {
     expect(() => readSettings('prod', { ...ok, DNS: 'cloudflare' })).toThrow(/DNS must be/);
     expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'https://x.test/' })).toThrow(/API_DOMAIN/);
     expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', DNS: 'manual' })).toThrow(/API_CERT_ARN/);
+    for (const value of ['0', '-1', '2.5', 'lots', '901']) {
+      expect(() => readSettings('prod', { ...ok, API_RESERVED_CONCURRENCY: value }), value).toThrow(/API_RESERVED_CONCURRENCY must be/);
+    }
+    expect(() => readSettings('prod', { ...ok, API_WAF_RATE_LIMIT: '300' })).toThrow(/API_WAF_RATE_LIMIT needs API_DOMAIN/);
+    for (const value of ['9', '300.5', 'many']) {
+      expect(() => readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', API_WAF_RATE_LIMIT: value }), value).toThrow(/API_WAF_RATE_LIMIT must be/);
+    }
+  });
+
+  it('caps the API at 20 concurrent requests unless told otherwise; WAF only when asked', () => {
+    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com' };
+    expect(readSettings('prod', ok)).toMatchObject({ apiReservedConcurrency: 20, apiWafRateLimit: undefined });
+    expect(readSettings('prod', { ...ok, API_RESERVED_CONCURRENCY: 'off' }).apiReservedConcurrency).toBeUndefined();
+    expect(readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', API_WAF_RATE_LIMIT: '300' })).toMatchObject({ apiWafRateLimit: 300 });
   });
 
   it('requires in production a Reply-To that reaches a person, and checks it like MAIL_FROM', () => {
@@ -66,10 +80,13 @@ describe('sst.config.ts as SST loads it', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((file) => file.startsWith('infra/')).sort()).toEqual([
+      'infra/cloudfront.ts',
       'infra/common.ts',
       'infra/drip.ts',
+      'infra/edge-headers.ts',
       'infra/email.ts',
       'infra/functions.ts',
+      'infra/runtime.ts',
       'infra/settings.ts',
       'infra/storage.ts',
     ]);

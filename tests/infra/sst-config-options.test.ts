@@ -8,7 +8,7 @@ const prod = (env?: Record<string, string>) => deploy('prod', env);
 describe('sst.config.ts options', () => {
   it('serves a custom domain through a Router and uses it in every link', async () => {
     const { find, fn, cronFunction, outputs } = await prod({ API_DOMAIN: 'course.letgo.test' });
-    expect(find('sst.aws.Router', 'Web').args).toEqual({ domain: 'course.letgo.test' });
+    expect(find('sst.aws.Router', 'Web').args).toMatchObject({ domain: 'course.letgo.test' }); // the rest: cloudfront.test.ts
     expect(fn('Api')).toMatchObject({ url: { cors: false, router: { instance: 'sst.aws.Router:Web' } } });
     expect(fn('Api').environment.BASE_URL).toBe('https://course.letgo.test');
     expect(cronFunction().environment.BASE_URL).toBe('https://course.letgo.test');
@@ -18,7 +18,7 @@ describe('sst.config.ts options', () => {
   it('leaves DNS records to the author with DNS=manual', async () => {
     const { find } = await prod({ DNS: 'manual', API_DOMAIN: 'course.letgo.test', API_CERT_ARN: 'arn:aws:acm:us-east-1:123456789012:certificate/x' });
     expect(find('sst.aws.Email', 'Mail').args.dns).toBe(false);
-    expect(find('sst.aws.Router', 'Web').args).toEqual({ domain: { name: 'course.letgo.test', dns: false, cert: 'arn:aws:acm:us-east-1:123456789012:certificate/x' } });
+    expect(find('sst.aws.Router', 'Web').args.domain).toEqual({ name: 'course.letgo.test', dns: false, cert: 'arn:aws:acm:us-east-1:123456789012:certificate/x' });
   });
 
   it('adds Cloudflare Turnstile only when the author configures it, its secret as an SST Secret', async () => {

@@ -60,6 +60,8 @@ describe('sst.config.ts, stage prod', () => {
       events: [{ name: 'Feedback', types: ['bounce', 'complaint'], topic: '<MailFeedback.arn>' }],
     });
     expect(find('sst.aws.Email', 'Mail').args.dns).toBeUndefined(); // Route 53 by default
+    // SNS signs with SHA256 (version 2): the feedback function refuses version 1.
+    expect(find('sst.aws.SnsTopic', 'MailFeedback').args).toMatchObject({ transform: { topic: { signatureVersion: 2 } } });
     const policy = JSON.parse(find('aws.sns.TopicPolicy', 'MailFeedbackPolicy').args.policy as string);
     expect(policy.Statement).toEqual([
       expect.objectContaining({
@@ -138,7 +140,7 @@ describe('sst.config.ts, stage prod', () => {
   it('hands each function the environment functions/config.ts accepts', async () => {
     const { fn, cronFunction } = await prod();
     const api = fn('Api');
-    expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs20.x' });
+    expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs24.x' });
     expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', ADMIN_TOKEN: '<AdminToken.value>' });
     expect(api.environment).not.toHaveProperty('BASE_URL'); // derived from the Function URL per request
     for (const env of [{ ...api.environment, BASE_URL: 'https://x.lambda-url.us-east-1.on.aws' }, { ...cronFunction().environment, BASE_URL: 'https://x.test' }]) {

@@ -1,6 +1,6 @@
 /**
  * Recording stand-ins for SST's globals, so sst.config.ts can be evaluated
- * offline: `$config`, `$app`, `$interpolate`, `$jsonStringify`, `sst.*`
+ * offline: `$config`, `$app`, `$interpolate`, `$jsonStringify`, `$output`, `sst.*`
  * components, `sst.Secret`, `sst.Linkable.wrap` and the few `aws.*` calls.
  * Every component is recorded with its arguments; every output is a
  * placeholder like `<Subscribers.arn>` that supports `.apply` and nested
@@ -80,6 +80,7 @@ export function installStubs(stage: string) {
     $interpolate: (strings: TemplateStringsArray, ...values: unknown[]) =>
       lift(strings.reduce((text, part, i) => text + part + (i < values.length ? String(unwrap(values[i])) : ''), '')),
     $jsonStringify: (value: unknown) => lift(JSON.stringify(unwrap(value))),
+    $output: (value: unknown) => lift(unwrap(value)),
     sst: {
       Secret: component('sst.Secret'),
       Linkable: {
@@ -93,6 +94,7 @@ export function installStubs(stage: string) {
       getCallerIdentityOutput: () => ref('caller'),
       getRegionOutput: () => ({ region: ref('region') }),
       sns: { TopicPolicy: component('aws.sns.TopicPolicy') },
+      cloudfront: { OriginRequestPolicy: component('aws.cloudfront.OriginRequestPolicy') },
     },
   };
   Object.assign(globalThis, globals);

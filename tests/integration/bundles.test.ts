@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
+import { ESBUILD_TARGET, LAMBDA_RUNTIME } from '../../infra/runtime.js';
 import { bundleFunctions, type BundleResult } from '../../scripts/bundle.js';
 import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
 
@@ -61,6 +62,20 @@ describe('Lambda bundles', () => {
     expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);
   });
 
+  it('targets the runtime production runs, and leaves out only SDK packages that runtime ships', async () => {
+    expect(LAMBDA_RUNTIME).toBe('nodejs24.x');
+    expect(ESBUILD_TARGET).toBe(`node${LAMBDA_RUNTIME.match(/^nodejs(\d+)\.x$/)?.[1]}`);
+    // nodejs18.x and later include the whole SDK v3 (@aws-sdk/*); nothing else may stay external.
+    const externals = new Set<string>();
+    for (const bundle of bundles) {
+      const code = readFileSync(bundle.file, 'utf8');
+      for (const [, name] of code.matchAll(/(?:from|import\()\s*["']([^"'./][^"']*)["']/g)) externals.add(name as string);
+    }
+    const packages = [...externals].filter((name) => !name.startsWith('node:') && name !== 'module');
+    expect(packages.length).toBeGreaterThan(0);
+    for (const name of packages) expect(name, name).toMatch(/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/);
+  });
+
   it('api: a Function URL form post stores a pending reader and mails the confirmation', async () => {
     const handler = await load('api');
     const result = await handler(JSON.parse(fixture('function-url-subscribe.json')), {});
@@ -91,7 +106,7 @@ describe('Lambda bundles', () => {
     const event = JSON.parse(fixture('sns-lambda-event.json'));
     const record = event.Records[0].Sns;
     record.Message = fixture('ses-bounce-permanent.json');
-    record.Signature = createSign('RSA-SHA1').update(stringToSign(parseSnsMessage(record) as SnsMessage)).sign(KEY, 'base64');
+    record.Signature = createSign('RSA-SHA256').update(stringToSign(parseSnsMessage(record) as SnsMessage)).sign(KEY, 'base64');
     // The certificate "from SNS": the bundle fetches it with the global fetch, which is faked here.
     const realFetch = globalThis.fetch;
     const fetchStub = vi.fn(async (url: string | URL | Request, init?: RequestInit) =>
@@ -117,10 +132,7 @@ describe('Lambda bundles', () => {
 
   it('feedback over HTTP: confirms the SNS subscription, answers a forgery with 403', async () => {
     const confirmation = JSON.parse(fixture('sns-subscription-confirmation.json'));
-    confirmation.Signature = createSign('RSA-SHA256')
-      .update(stringToSign(parseSnsMessage({ ...confirmation, SignatureVersion: '2' }) as SnsMessage))
-      .sign(KEY, 'base64');
-    confirmation.SignatureVersion = '2';
+    // As shipped: signed by the TEST-ONLY key, signature version 2.
     const fetched: string[] = [];
     vi.stubGlobal('fetch', async (url: string | URL | Request) => {
       fetched.push(String(url));
@@ -135,6 +147,17 @@ describe('Lambda bundles', () => {
       expect(await handler({ body: 'not json' })).toMatchObject({ statusCode: 400 });
     } finally {
       vi.unstubAllGlobals();
+    }
+  });
+
+  it('exports async handlers only: the nodejs24.x runtime refuses callback handlers', async () => {
+    // Last: importing the drip bundles reads BASE_URL at load, which the API test above must not have.
+    process.env.BASE_URL = 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws';
+    for (const bundle of bundles) {
+      const handler = await load(bundle.name);
+      expect(handler.constructor.name, bundle.name).toBe('AsyncFunction');
+      // (event, context): a third parameter would be the callback Node 24 no longer passes.
+      expect(handler.length, bundle.name).toBeLessThanOrEqual(2);
     }
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { createDynamoHealthStore } from '../../functions/adapters/health-stores.js';
 import { activate } from '../../functions/core/subscriber.js';
@@ -10,7 +10,9 @@ import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engi
  * from environment variables, invoked with AWS event fixtures, against the
  * local engines through the real SDK.
  */
-const event = JSON.parse(readFileSync(new URL('../fixtures/function-url-subscribe.json', import.meta.url), 'utf8'));
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
+const event = fixture('function-url-subscribe.json');
+type Result = { statusCode: number; body: string; headers: Record<string, string> };
 let tableName: string;
 
 beforeAll(async () => {
@@ -40,6 +42,67 @@ describe('functions/api.ts handler', () => {
     });
     const [mail] = await mailboxFor('lambda.reader@example.com');
     expect(mail?.body.text).toContain('https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/confirm?t=');
+  });
+});
+
+describe('functions/api.ts handler without API_DOMAIN', () => {
+  it("keys the reader on the Function URL's source address, ignoring a viewer header anyone can send", async () => {
+    const { handler } = await import('../../functions/api.js');
+    const result = (await handler(fixture('function-url-forged-viewer.json'), {} as never)) as Result;
+    expect(result.statusCode).toBe(200);
+    const record = await createDynamoStore(dynamoClient(), tableName).get('forged.reader@example.com');
+    expect(record?.consent.ip).toBe('203.0.113.66');
+  });
+});
+
+describe('functions/api.ts handler behind CloudFront (API_DOMAIN)', () => {
+  const current = fixture('cloudfront-subscribe.json');
+  const previous = fixture('cloudfront-subscribe-previous-secret.json');
+  let handler: (event: unknown, context: never) => Promise<unknown>;
+
+  beforeAll(async () => {
+    // As infra/functions.ts sets it: the current secret first, the previous one during a rotation.
+    process.env.ORIGIN_SECRET = `${current.headers['x-letgo-origin-secret']},${previous.headers['x-letgo-origin-secret']}`;
+    process.env.BASE_URL = 'https://course.letgo.test';
+    vi.resetModules();
+    ({ handler } = (await import('../../functions/api.js')) as unknown as { handler: typeof handler });
+  });
+  afterAll(() => {
+    delete process.env.ORIGIN_SECRET;
+    delete process.env.BASE_URL;
+    vi.resetModules();
+  });
+
+  it("through CloudFront: records the viewer's address CloudFront saw, not CloudFront's own", async () => {
+    const result = (await handler(current, {} as never)) as Result;
+    expect(result.statusCode).toBe(200);
+    expect(result.body).toContain('Check your inbox');
+    const record = await createDynamoStore(dynamoClient(), tableName).get('cloudfront.reader@example.com');
+    expect(record?.consent.ip).toBe('2001:db8:85a3::8a2e:370:7334');
+    const [mail] = await mailboxFor('cloudfront.reader@example.com');
+    expect(mail?.body.text).toContain('https://course.letgo.test/confirm?t=');
+  });
+
+  it('accepts the previous secret while a rotation reaches every edge', async () => {
+    const result = (await handler(previous, {} as never)) as Result;
+    expect(result.statusCode).toBe(200);
+    const record = await createDynamoStore(dynamoClient(), tableName).get('rotation.reader@example.com');
+    expect(record?.consent.ip).toBe('198.51.100.77');
+  });
+
+  it.each([
+    ['a direct hit on the Function URL', 'function-url-subscribe.json', 'lambda.reader@example.com'],
+    ['a forged viewer header with a guessed secret', 'function-url-forged-viewer.json', 'forged.reader@example.com'],
+  ])('refuses %s: a plain 403, nothing stored, nothing sent', async (_label, name, email) => {
+    const request = fixture(name);
+    const before = await createDynamoStore(dynamoClient(), tableName).get(email);
+    const mails = (await mailboxFor(email)).length;
+    request.body = Buffer.from(`email=${encodeURIComponent(email)}&timezone=UTC&send_hour=9`).toString('base64');
+    const result = (await handler(request, {} as never)) as Result;
+    expect(result.statusCode).toBe(403);
+    expect(result.body).toBe('Forbidden');
+    expect(await createDynamoStore(dynamoClient(), tableName).get(email)).toEqual(before);
+    expect(await mailboxFor(email)).toHaveLength(mails);
   });
 });
 

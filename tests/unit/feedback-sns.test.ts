@@ -22,7 +22,8 @@ const json = (name: string): Record<string, unknown> => JSON.parse(fixture(name)
 const CERT = fixture('sns-test-signing-cert.TEST-ONLY.pem');
 const KEY = fixture('sns-test-signing-key.TEST-ONLY.pem');
 
-function sign(envelope: Record<string, unknown>, version: '1' | '2' = '1'): Record<string, unknown> {
+/** Signs as SNS does: version 2 (SHA256withRSA) as our topic asks for, or version 1 (SHA1) to show it is refused. */
+function sign(envelope: Record<string, unknown>, version: '1' | '2' = '2'): Record<string, unknown> {
   const unsigned = { ...envelope, SignatureVersion: version, Signature: 'unsigned' };
   const message = parseSnsMessage(unsigned) as SnsMessage;
   const signature = createSign(version === '1' ? 'RSA-SHA1' : 'RSA-SHA256').update(stringToSign(message)).sign(KEY, 'base64');
@@ -31,6 +32,7 @@ function sign(envelope: Record<string, unknown>, version: '1' | '2' = '1'): Reco
 
 const parsed = (envelope: Record<string, unknown>) => parseSnsMessage(envelope) as SnsMessage;
 const notification = () => ({ ...json('sns-notification-http.json'), Message: fixture('ses-complaint.json') });
+const TOPIC = 'arn:aws:sns:us-east-1:123456789012:let-go-prod-MailFeedbackTopic';
 
 describe('SNS envelope', () => {
   it('reads the HTTP and the Lambda spelling alike, dropping unknown fields', () => {
@@ -64,20 +66,37 @@ describe('SNS envelope', () => {
 });
 
 describe('SNS signature', () => {
-  it.each(['1', '2'] as const)('accepts signature version %s (SHA%s) and rejects any tampering', (version) => {
-    const signed = sign(notification(), version);
+  it('the fixtures carry real version-2 signatures made with the TEST-ONLY key', () => {
+    const record = (json('sns-lambda-event.json').Records as Array<{ Sns: Record<string, unknown> }>)[0]?.Sns ?? {};
+    for (const message of [json('sns-notification-http.json'), json('sns-subscription-confirmation.json'), record]) {
+      expect(message.SignatureVersion).toBe('2');
+      expect(verifySnsSignature(parsed(message), CERT)).toBe(true);
+    }
+  });
+
+  it('accepts signature version 2 (SHA256) and rejects any tampering', () => {
+    const signed = sign(notification());
     expect(verifySnsSignature(parsed(signed), CERT)).toBe(true);
     const tampered = { ...signed, Message: (signed.Message as string).replace('annoyed.reader', 'someone.else') };
     expect(verifySnsSignature(parsed(tampered), CERT)).toBe(false);
     expect(verifySnsSignature(parsed({ ...signed, TopicArn: `${signed.TopicArn as string}-x` }), CERT)).toBe(false);
-    // Signed as v1, claimed as v2: the digest differs, so it fails.
-    expect(verifySnsSignature(parsed({ ...signed, SignatureVersion: version === '1' ? '2' : '1' }), CERT)).toBe(false);
     expect(verifySnsSignature(parsed(signed), 'not a certificate')).toBe(false);
   });
 
-  it('pins the certificate and subscribe URLs to SNS hosts over https', () => {
-    expect(isSnsCertificateUrl('https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem')).toBe(true);
+  it('refuses signature version 1, even a valid SHA1 signature, and a v1 signature relabelled v2', () => {
+    const v1 = sign(notification(), '1');
+    expect(verifySnsSignature(parsed(v1), CERT)).toBe(false);
+    expect(verifySnsSignature(parsed({ ...v1, SignatureVersion: '2' }), CERT)).toBe(false);
+  });
+
+  it("pins the certificate and subscribe URLs to SNS's host in the topic's own region, over https", () => {
+    expect(isSnsCertificateUrl('https://sns.us-east-1.amazonaws.com/SimpleNotificationService-abc.pem', TOPIC)).toBe(true);
+    const china = 'arn:aws-cn:sns:cn-north-1:123456789012:let-go-prod-MailFeedbackTopic';
+    expect(isSnsCertificateUrl('https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-abc.pem', china)).toBe(true);
     for (const url of [
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-abc.pem', // another region's host
+      'https://sns.s3.amazonaws.com/SimpleNotificationService-abc.pem', // the S3 host
+      'https://sns.us-east-1.amazonaws.com.cn/a.pem',
       'http://sns.us-east-1.amazonaws.com/a.pem',
       'https://sns.us-east-1.amazonaws.com.evil.test/a.pem',
       'https://evil.test/sns.us-east-1.amazonaws.com/a.pem',
@@ -88,11 +107,13 @@ describe('SNS signature', () => {
       'https://sns.us-east-1.amazonaws.com/a.txt',
       'not a url',
     ]) {
-      expect(isSnsCertificateUrl(url), url).toBe(false);
+      expect(isSnsCertificateUrl(url, TOPIC), url).toBe(false);
     }
-    expect(isSnsSubscribeUrl('https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t')).toBe(true);
-    expect(isSnsSubscribeUrl('https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe')).toBe(false);
-    expect(isSnsSubscribeUrl('https://evil.test/?Action=ConfirmSubscription')).toBe(false);
+    expect(isSnsCertificateUrl('https://sns.us-east-1.amazonaws.com/a.pem', 'arn:aws:sns:us-east-1:1234:short')).toBe(false);
+    expect(isSnsSubscribeUrl('https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=t', TOPIC)).toBe(true);
+    expect(isSnsSubscribeUrl('https://sns.eu-west-1.amazonaws.com/?Action=ConfirmSubscription&Token=t', TOPIC)).toBe(false);
+    expect(isSnsSubscribeUrl('https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe', TOPIC)).toBe(false);
+    expect(isSnsSubscribeUrl('https://evil.test/?Action=ConfirmSubscription', TOPIC)).toBe(false);
   });
 });
 
@@ -107,10 +128,17 @@ describe('createSnsVerifier', () => {
     expect(get).toHaveBeenCalledWith(signed.signingCertUrl);
   });
 
-  it('refuses a certificate URL off SNS hosts without fetching it', async () => {
+  it("refuses, without fetching, a certificate URL off the topic region's SNS host and any version-1 message", async () => {
     const get = vi.fn(async () => CERT);
-    const forged = parsed(sign({ ...notification(), SigningCertURL: 'https://attacker.test/SimpleNotificationService-x.pem' }));
-    expect(await createSnsVerifier(get).verify(forged)).toBe(false);
+    const verifier = createSnsVerifier(get);
+    for (const SigningCertURL of [
+      'https://attacker.test/SimpleNotificationService-x.pem',
+      'https://sns.s3.amazonaws.com/SimpleNotificationService-x.pem',
+      'https://sns.eu-west-1.amazonaws.com/SimpleNotificationService-x.pem',
+    ]) {
+      expect(await verifier.verify(parsed(sign({ ...notification(), SigningCertURL }))), SigningCertURL).toBe(false);
+    }
+    expect(await verifier.verify(parsed(sign(notification(), '1')))).toBe(false);
     expect(get).not.toHaveBeenCalled();
   });
 

@@ -25,7 +25,7 @@ const TOPIC = envelope.TopicArn as string;
 function snsMessage(ses: string | object, overrides: Record<string, unknown> = {}, key: string = KEY): Record<string, unknown> {
   const Message = typeof ses === 'string' ? fixture(ses) : JSON.stringify(ses);
   const unsigned = { ...envelope, Message, ...overrides };
-  const signature = createSign('RSA-SHA1').update(stringToSign(parseSnsMessage(unsigned) as SnsMessage)).sign(key, 'base64');
+  const signature = createSign('RSA-SHA256').update(stringToSign(parseSnsMessage(unsigned) as SnsMessage)).sign(key, 'base64');
   return { ...unsigned, Signature: signature };
 }
 
@@ -182,7 +182,7 @@ describe('handleFeedback: subscription confirmation (HTTP delivery)', () => {
   it('confirms through the signed SubscribeURL', async () => {
     const confirmation: Record<string, unknown> = JSON.parse(fixture('sns-subscription-confirmation.json'));
     const unsigned = parseSnsMessage(confirmation) as SnsMessage;
-    const Signature = createSign('RSA-SHA1').update(stringToSign(unsigned)).sign(KEY, 'base64');
+    const Signature = createSign('RSA-SHA256').update(stringToSign(unsigned)).sign(KEY, 'base64');
     expect(await handleFeedback(deps, { ...confirmation, Signature })).toEqual({ status: 'subscription-confirmed' });
     expect(get).toHaveBeenLastCalledWith(confirmation.SubscribeURL);
   });
