@@ -11,6 +11,7 @@
  *   infra/settings.ts   deploy-time settings (MAIL_FROM, API_DOMAIN, DNS, ...) from .env.<stage>
  * Secrets, once per stage:
  *   npx sst secret set TokenKeys "k1:$(openssl rand -base64 32)" --stage prod
+ *   npx sst secret set HashKey "$(openssl rand -base64 32)" --stage prod
  *   npx sst secret set AdminToken "$(openssl rand -base64 32)" --stage prod
  *   npx sst secret set TurnstileSecret "<secret key>" --stage prod   (only with TURNSTILE_SITE_KEY)
  *   npx sst secret set OriginSecret "$(openssl rand -hex 32)" --stage prod   (only with API_DOMAIN)
@@ -39,6 +40,8 @@ export default $config({
     const { email, topic } = createEmail(settings);
     const secrets = {
       tokenKeys: new sst.Secret('TokenKeys'),
+      // Keys the HMACs under which limits and suppressions hold addresses; never rotated.
+      hashKey: new sst.Secret('HashKey'),
       adminToken: new sst.Secret('AdminToken'),
       // Only with TURNSTILE_SITE_KEY set: then the deploy refuses to go on until the secret is set too.
       turnstile: settings.turnstileSiteKey ? new sst.Secret('TurnstileSecret') : undefined,

@@ -7,7 +7,7 @@ export type Infra = {
   table: sst.aws.Dynamo;
   email: sst.aws.Email;
   topic: sst.aws.SnsTopic;
-  secrets: { tokenKeys: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
+  secrets: { tokenKeys: sst.Secret; hashKey: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
 };
 
 // The runtime and its esbuild target: infra/runtime.ts.
@@ -58,6 +58,7 @@ export function mailEnvironment({ settings, table, secrets }: Pick<Infra, 'setti
     REPLY_TO: settings.replyTo,
     UNSUBSCRIBE_MAILTO: settings.unsubscribeMailto,
     TOKEN_KEYS: secrets.tokenKeys.value,
+    HASH_KEY: secrets.hashKey.value,
     ...(settings.authorName ? { AUTHOR_NAME: settings.authorName } : {}),
     // Read by the API (the /safety page); the drip shares this environment and ignores it.
     ...(settings.safetyResourcesUrl ? { SAFETY_RESOURCES_URL: settings.safetyResourcesUrl } : {}),

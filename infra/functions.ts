@@ -1,6 +1,7 @@
 import { createRouter } from './cloudfront';
 import { deadLetterQueue, grants, LOGGING, mailEnvironment, NODE, type Infra } from './common';
 import { createDrip } from './drip';
+import { createNotices } from './notices';
 
 /**
  * The Lambda functions: the API on a Function URL (optionally behind a custom
@@ -16,6 +17,7 @@ export function createFunctions(infra: Infra) {
   const { apiDomain } = settings;
   if (apiDomain && !secrets.originSecret) throw new Error('API_DOMAIN needs the OriginSecret secret (sst.config.ts)');
   const router = apiDomain && secrets.originSecret ? createRouter({ ...settings, apiDomain }, secrets.originSecret) : undefined;
+  const notices = createNotices(infra);
 
   const api = new sst.aws.Function('Api', {
     ...NODE,
@@ -35,18 +37,21 @@ export function createFunctions(infra: Infra) {
     url: router ? { cors: false, router: { instance: router } } : { cors: false },
     link: [
       table,
-      email,
       secrets.tokenKeys,
+      secrets.hashKey,
       secrets.adminToken,
       ...(secrets.turnstile ? [secrets.turnstile] : []),
       ...(secrets.originSecret ? [secrets.originSecret] : []),
     ],
-    // UpdateItem: the per-IP and per-address rate-limit counters (adapters/rate-limiters.ts);
-    // DeleteItem: a reader deleting their data from the preferences page (services/privacy.ts).
-    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), can.sendMail],
+    // UpdateItem: the per-network rate-limit counters (adapters/rate-limiters.ts); PutItem: single-use
+    // form tokens, preferences changes; DeleteItem: erasing a reader's data from an emailed link
+    // (services/privacy.ts). No SES: every email leaves through the notice queue (infra/notices.ts).
+    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), can.queue(notices.queue)],
     environment: {
       ...mailEnvironment(infra),
       ALLOWED_ORIGINS: settings.allowedOrigins,
+      // The outbox: sign-up notices and data links are enqueued here, never sent while a reader waits.
+      NOTICE_QUEUE_URL: notices.queue.url,
       // For the author's admin routes (resuming the drip after the circuit breaker).
       ADMIN_TOKEN: secrets.adminToken.value,
       // Without a custom domain the API derives links from the Function URL it is called on.
@@ -59,7 +64,9 @@ export function createFunctions(infra: Infra) {
     logging: LOGGING,
   });
 
-  createDrip(infra, customBaseUrl ?? api.url.apply((url) => url.replace(/\/+$/, '')));
+  const baseUrl = customBaseUrl ?? api.url.apply((url) => url.replace(/\/+$/, ''));
+  createDrip(infra, baseUrl);
+  notices.startWorker(baseUrl);
 
   const feedbackDeadLetters = deadLetterQueue('FeedbackDeadLetters');
   const feedback = new sst.aws.Function('Feedback', {

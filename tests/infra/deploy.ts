@@ -50,5 +50,11 @@ export async function deploy(stage: string, env: Record<string, string> = {}) {
   const outputs = unwrap(await stack.config.run()) as Record<string, unknown>;
   const fn = (name: string) => stack.find('sst.aws.Function', name).args as FunctionArgs;
   const cronFunction = () => stack.find('sst.aws.CronV2', 'Drip').args.function as FunctionArgs;
-  return { ...stack, outputs, fn, cronFunction };
+  /** The notice worker: the function the Notices queue is subscribed to (infra/notices.ts). */
+  const noticeWorker = () => {
+    const found = stack.subscriptions.find((subscription) => subscription.topic === 'Notices');
+    if (!found) throw new Error('the Notices queue has no subscriber');
+    return found.subscriber as FunctionArgs;
+  };
+  return { ...stack, outputs, fn, cronFunction, noticeWorker };
 }

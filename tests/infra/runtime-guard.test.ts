@@ -61,8 +61,9 @@ describe('the Lambda runtime of every function (guard against AWS deprecations)'
     const functions: Array<[string, FunctionArgs]> = [
       ...stack.resources.filter((r) => r.type === 'sst.aws.Function').map((r) => [r.name, stack.fn(r.name)] as [string, FunctionArgs]),
       ['Drip (cron)', stack.cronFunction()],
+      ['NoticeWorker (queue)', stack.noticeWorker()],
     ];
-    expect(functions.length).toBeGreaterThanOrEqual(4);
+    expect(functions.length).toBeGreaterThanOrEqual(5);
     const today = new Date();
     const problems = functions.flatMap(([name, args]) => {
       const problem = runtimeProblem(args.runtime as string | undefined, today);

@@ -38,7 +38,7 @@ describe('deploy-time settings (infra/settings.ts)', () => {
   });
 
   it('caps the API at 20 concurrent requests unless told otherwise; WAF only when asked', () => {
-    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com' };
+    const ok = { MAIL_FROM: 'a@example.com', REPLY_TO: 'c@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com' };
     expect(readSettings('prod', ok)).toMatchObject({ apiReservedConcurrency: 20, apiWafRateLimit: undefined });
     expect(readSettings('prod', { ...ok, API_RESERVED_CONCURRENCY: 'off' }).apiReservedConcurrency).toBeUndefined();
     expect(readSettings('prod', { ...ok, API_DOMAIN: 'x.example.com', API_WAF_RATE_LIMIT: '300' })).toMatchObject({ apiWafRateLimit: 300 });
@@ -86,6 +86,7 @@ describe('sst.config.ts as SST loads it', () => {
       'infra/edge-headers.ts',
       'infra/email.ts',
       'infra/functions.ts',
+      'infra/notices.ts',
       'infra/runtime.ts',
       'infra/settings.ts',
       'infra/storage.ts',

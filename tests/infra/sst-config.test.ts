@@ -71,7 +71,10 @@ describe('sst.config.ts, stage prod', () => {
         Condition: { StringEquals: { 'AWS:SourceAccount': '<caller.accountId>' } },
       }),
     ]);
-    expect(subscriptions).toEqual([{ topic: 'MailFeedback', name: 'Feedback', subscriber: '<Feedback.arn>', args: undefined }]);
+    expect(subscriptions.filter((s) => s.topic === 'MailFeedback')).toEqual([{ topic: 'MailFeedback', name: 'Feedback', subscriber: '<Feedback.arn>', args: undefined }]);
+    // The outbox: the notice worker on the Notices queue, partial batch failures, a dead-letter queue after 5 tries.
+    expect(subscriptions.find((s) => s.topic === 'Notices')?.args).toEqual({ batch: { size: 10, window: '0 seconds', partialResponses: true } });
+    expect(find('sst.aws.Queue', 'Notices').args).toMatchObject({ visibilityTimeout: '3 minutes', dlq: { queue: '<NoticeDeadLetters.arn>', retry: 5 } });
     expect(outputs.dnsRecords).toContain('TXT _dmarc.mail.letgo.test "v=DMARC1; p=none; adkim=s;"');
   });
 
@@ -91,7 +94,7 @@ describe('sst.config.ts, stage prod', () => {
   });
 
   it('grants each function only the actions it calls', async () => {
-    const { fn, cronFunction } = await prod();
+    const { fn, cronFunction, noticeWorker } = await prod();
     const grants = (args: FunctionArgs) =>
       Object.fromEntries(args.permissions.flatMap(({ actions, resources }) => actions.map((action) => [action, resources])));
     const table = '<Subscribers.arn>';
@@ -101,6 +104,12 @@ describe('sst.config.ts, stage prod', () => {
       'dynamodb:PutItem': [table],
       'dynamodb:UpdateItem': [table], // rate-limit counters
       'dynamodb:DeleteItem': [table], // a reader deleting their data
+      'sqs:SendMessage': ['<Notices.arn>'], // every email leaves through the outbox: no SES here
+    });
+    expect(grants(noticeWorker())).toEqual({
+      'dynamodb:GetItem': [table],
+      'dynamodb:PutItem': [table],
+      'dynamodb:UpdateItem': [table], // per-address limits, the breaker's send counts
       'ses:SendRawEmail': mail,
     });
     const index = [table, `${table}/index/due-index`];
@@ -125,35 +134,43 @@ describe('sst.config.ts, stage prod', () => {
   });
 
   it('links carry names only: the broad grants of Dynamo and Email links are replaced', async () => {
-    const { wraps, fn } = await prod();
+    const { wraps, fn, noticeWorker } = await prod();
     expect(wraps.map((wrap) => wrap.type).sort()).toEqual(['sst.aws.Dynamo', 'sst.aws.Email']);
     for (const wrap of wraps) expect(wrap.definition({ name: 'n', sender: 's', configSet: 'c' })).not.toHaveProperty('include');
-    expect(fn('Api').link).toEqual([
-      'sst.aws.Dynamo:Subscribers',
-      'sst.aws.Email:Mail',
-      'sst.Secret:TokenKeys',
-      'sst.Secret:AdminToken',
-    ]);
+    expect(fn('Api').link).toEqual(['sst.aws.Dynamo:Subscribers', 'sst.Secret:TokenKeys', 'sst.Secret:HashKey', 'sst.Secret:AdminToken']);
+    expect(noticeWorker().link).toEqual(['sst.aws.Dynamo:Subscribers', 'sst.aws.Email:Mail', 'sst.Secret:TokenKeys', 'sst.Secret:HashKey']);
     expect(fn('Feedback').link).toEqual(['sst.aws.Dynamo:Subscribers']);
   });
 
   it('hands each function the environment functions/config.ts accepts', async () => {
-    const { fn, cronFunction } = await prod();
+    const { fn, cronFunction, noticeWorker } = await prod();
     const api = fn('Api');
     expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs24.x' });
-    expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', ADMIN_TOKEN: '<AdminToken.value>' });
+    expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', HASH_KEY: '<HashKey.value>', ADMIN_TOKEN: '<AdminToken.value>', NOTICE_QUEUE_URL: '<Notices.url>' });
     expect(api.environment).not.toHaveProperty('BASE_URL'); // derived from the Function URL per request
-    for (const env of [{ ...api.environment, BASE_URL: 'https://x.lambda-url.us-east-1.on.aws' }, { ...cronFunction().environment, BASE_URL: 'https://x.test' }]) {
-      const config = loadAppConfig({ ...env, TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}` });
+    expect(noticeWorker().environment).toMatchObject({ BASE_URL: '<Api.url>', HASH_KEY: '<HashKey.value>' });
+    const envs = [
+      { ...api.environment, BASE_URL: 'https://x.lambda-url.us-east-1.on.aws' },
+      { ...cronFunction().environment, BASE_URL: 'https://x.test' },
+      { ...noticeWorker().environment, BASE_URL: 'https://x.test' },
+    ];
+    for (const env of envs) {
+      const config = loadAppConfig({ ...env, TOKEN_KEYS: `k1:${Buffer.alloc(32).toString('base64')}`, HASH_KEY: Buffer.alloc(32).toString('base64') });
       expect(config).toMatchObject({ tableName: '<Subscribers.name>', mailFrom: ENV.MAIL_FROM, replyTo: ENV.REPLY_TO, unsubscribeMailto: ENV.UNSUBSCRIBE_MAILTO });
     }
     expect(fn('Feedback').environment).toEqual({ TABLE_NAME: '<Subscribers.name>', FEEDBACK_TOPIC_ARN: '<MailFeedback.arn>' });
   });
 
   it('points every handler at an entry point that exists and exports `handler`', async () => {
-    const { resources, cronFunction } = await prod();
-    const handlers = [...resources.filter((r) => r.type === 'sst.aws.Function').map((r) => r.args.handler as string), cronFunction().handler];
-    expect(handlers.sort()).toEqual(['functions/api.handler', 'functions/drip-worker.handler', 'functions/drip.handler', 'functions/feedback.handler']);
+    const { resources, cronFunction, noticeWorker } = await prod();
+    const handlers = [...resources.filter((r) => r.type === 'sst.aws.Function').map((r) => r.args.handler as string), cronFunction().handler, noticeWorker().handler];
+    expect(handlers.sort()).toEqual([
+      'functions/api.handler',
+      'functions/drip-worker.handler',
+      'functions/drip.handler',
+      'functions/feedback.handler',
+      'functions/notice-worker.handler',
+    ]);
     for (const handler of handlers) {
       const file = new URL(`../../${handler.replace(/\.handler$/, '.ts')}`, import.meta.url);
       expect(existsSync(file), handler).toBe(true);

@@ -61,6 +61,11 @@ export function installStubs(stage: string) {
         return new Proxy(this, {
           get(_target, prop) {
             if (prop === COMPONENT) return `${type}:${name}`;
+            if (prop === 'subscribe' && type === 'sst.aws.Queue') {
+              // Queue.subscribe(subscriber, args): one subscriber per queue, no name of its own.
+              return (subscriber: unknown, subArgs?: unknown) =>
+                void subscriptions.push({ topic: name, name, subscriber: unwrap(subscriber), args: unwrap(subArgs) });
+            }
             if (prop === 'subscribe') {
               return (subName: string, subscriber: unknown, subArgs?: unknown) =>
                 void subscriptions.push({ topic: name, name: subName, subscriber: unwrap(subscriber), args: subArgs });

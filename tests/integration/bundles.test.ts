@@ -3,13 +3,15 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { parseSnsMessage, stringToSign, type SnsMessage } from '../../functions/core/sns-message.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
 import { ESBUILD_TARGET, LAMBDA_RUNTIME } from '../../infra/runtime.js';
 import { bundleFunctions, type BundleResult } from '../../scripts/bundle.js';
 import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
+import { formEvent } from '../support/lambda-events.js';
+import { startSqsStub } from '../support/sqs-stub.js';
 
 /**
  * The Lambda bundles as a deploy ships them (scripts/bundle.ts), imported and
@@ -24,6 +26,7 @@ const context = { getRemainingTimeInMillis: () => 60_000 };
 type Handler = (event: unknown, context?: unknown) => Promise<Record<string, unknown>>;
 let bundles: BundleResult[];
 let tableName: string;
+let sqs: Awaited<ReturnType<typeof startSqsStub>>;
 
 async function load(name: string): Promise<Handler> {
   const bundle = bundles.find((entry) => entry.name === name);
@@ -42,19 +45,23 @@ async function seedActive(email: string) {
 beforeAll(async () => {
   bundles = await bundleFunctions({ outDir: mkdtempSync(join(tmpdir(), 'let-go-bundles-')) });
   tableName = await freshTable(dynamoClient());
+  sqs = await startSqsStub();
   const lambdaEvent = JSON.parse(fixture('sns-lambda-event.json'));
   Object.assign(process.env, {
     ...lambdaEnv(tableName),
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    NOTICE_QUEUE_URL: sqs.queueUrl,
     FEEDBACK_TOPIC_ARN: lambdaEvent.Records[0].Sns.TopicArn,
     // GetSendQuota is not answered locally: fall back fast to a generous rate.
     SES_FALLBACK_SEND_RATE: '50',
   });
   delete process.env.BASE_URL;
 }, 120_000);
+afterAll(() => sqs.stop());
 
 describe('Lambda bundles', () => {
   it('builds one ESM bundle per entry point, and the API bundle holds no mjml', () => {
-    expect(bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['api', 'drip', 'feedback']));
+    expect(bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['api', 'drip', 'feedback', 'notice-worker']));
     const api = bundles.find((bundle) => bundle.name === 'api');
     expect(api?.inputs.some((input) => /node_modules\/mjml/.test(input))).toBe(false);
     const code = readFileSync(api?.file ?? '', 'utf8');
@@ -76,10 +83,16 @@ describe('Lambda bundles', () => {
     for (const name of packages) expect(name, name).toMatch(/^@aws-sdk\/(client-[a-z0-9-]+|lib-dynamodb)$/);
   });
 
-  it('api: a Function URL form post stores a pending reader and mails the confirmation', async () => {
+  it('api and notice-worker: a Function URL form post is enqueued; the worker stores the reader and mails the confirmation', async () => {
     const handler = await load('api');
-    const result = await handler(JSON.parse(fixture('function-url-subscribe.json')), {});
+    const result = await handler(formEvent('function-url-subscribe.json'), {});
     expect(result.statusCode).toBe(200);
+    expect(sqs.messages).toHaveLength(1);
+    // The worker's links use the API's URL (infra/notices.ts sets BASE_URL); it reads it at load.
+    process.env.BASE_URL = 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws';
+    const worker = await load('notice-worker');
+    delete process.env.BASE_URL;
+    expect(await worker(sqs.drain())).toEqual({ batchItemFailures: [] });
     const stored = await createDynamoStore(dynamoClient(), tableName).get('lambda.reader@example.com');
     expect(stored).toMatchObject({ status: 'pending', timezone: 'Europe/London' });
     const [mail] = await mailboxFor('lambda.reader@example.com');

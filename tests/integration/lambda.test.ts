@@ -1,36 +1,56 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { createDynamoHealthStore } from '../../functions/adapters/health-stores.js';
 import { activate } from '../../functions/core/subscriber.js';
 import { dynamoClient, freshTable, mailboxFor, lambdaEnv } from '../support/engines.js';
+import { formEvent } from '../support/lambda-events.js';
+import { startSqsStub } from '../support/sqs-stub.js';
 
 /**
  * The deployed shape: the Lambda entry points built by their composition root
  * from environment variables, invoked with AWS event fixtures, against the
  * local engines through the real SDK.
  */
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8'));
-const event = fixture('function-url-subscribe.json');
 type Result = { statusCode: number; body: string; headers: Record<string, string> };
 let tableName: string;
+let sqs: Awaited<ReturnType<typeof startSqsStub>>;
+const fixture = formEvent;
+const event = fixture('function-url-subscribe.json');
+
+/** What the API enqueued, delivered to the notice worker as SQS would deliver it. */
+async function deliverQueued() {
+  // As infra/notices.ts sets it: the worker's links use the API's URL (here the fixture's Function URL).
+  const own = process.env.BASE_URL;
+  process.env.BASE_URL ??= 'https://abcdefghijklmnop.lambda-url.us-east-1.on.aws';
+  const { handler } = await import('../../functions/notice-worker.js');
+  if (own === undefined) delete process.env.BASE_URL;
+  return handler(sqs.drain());
+}
 
 beforeAll(async () => {
   // No BASE_URL: links use the Function URL the request came in on.
   delete process.env.BASE_URL;
   tableName = await freshTable(dynamoClient());
+  sqs = await startSqsStub();
   Object.assign(process.env, {
     ...lambdaEnv(tableName),
+    AWS_ENDPOINT_URL_SQS: sqs.url,
+    NOTICE_QUEUE_URL: sqs.queueUrl,
   });
 });
+afterAll(() => sqs.stop());
 
 describe('functions/api.ts handler', () => {
-  it('serves a Function URL event: the form post stores a pending reader and mails them', async () => {
+  it('serves a Function URL event: the form post is enqueued; the worker stores a pending reader and mails them', async () => {
     const { handler } = await import('../../functions/api.js');
     const result = (await handler(event, {} as never)) as { statusCode: number; body: string; headers: Record<string, string> };
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Check your inbox');
     expect(result.headers['referrer-policy']).toBe('no-referrer');
+    // The API stored nothing and sent nothing: it enqueued one job.
+    expect(await createDynamoStore(dynamoClient(), tableName).get('lambda.reader@example.com')).toBeUndefined();
+    expect(sqs.messages).toHaveLength(1);
+    expect(await deliverQueued()).toEqual({ batchItemFailures: [] });
 
     const record = await createDynamoStore(dynamoClient(), tableName).get('lambda.reader@example.com');
     expect(record).toMatchObject({
@@ -50,6 +70,7 @@ describe('functions/api.ts handler without API_DOMAIN', () => {
     const { handler } = await import('../../functions/api.js');
     const result = (await handler(fixture('function-url-forged-viewer.json'), {} as never)) as Result;
     expect(result.statusCode).toBe(200);
+    await deliverQueued();
     const record = await createDynamoStore(dynamoClient(), tableName).get('forged.reader@example.com');
     expect(record?.consent.ip).toBe('203.0.113.66');
   });
@@ -77,6 +98,7 @@ describe('functions/api.ts handler behind CloudFront (API_DOMAIN)', () => {
     const result = (await handler(current, {} as never)) as Result;
     expect(result.statusCode).toBe(200);
     expect(result.body).toContain('Check your inbox');
+    await deliverQueued();
     const record = await createDynamoStore(dynamoClient(), tableName).get('cloudfront.reader@example.com');
     expect(record?.consent.ip).toBe('2001:db8:85a3::8a2e:370:7334');
     const [mail] = await mailboxFor('cloudfront.reader@example.com');
@@ -86,6 +108,7 @@ describe('functions/api.ts handler behind CloudFront (API_DOMAIN)', () => {
   it('accepts the previous secret while a rotation reaches every edge', async () => {
     const result = (await handler(previous, {} as never)) as Result;
     expect(result.statusCode).toBe(200);
+    await deliverQueued();
     const record = await createDynamoStore(dynamoClient(), tableName).get('rotation.reader@example.com');
     expect(record?.consent.ip).toBe('198.51.100.77');
   });
@@ -101,6 +124,7 @@ describe('functions/api.ts handler behind CloudFront (API_DOMAIN)', () => {
     const result = (await handler(request, {} as never)) as Result;
     expect(result.statusCode).toBe(403);
     expect(result.body).toBe('Forbidden');
+    expect(sqs.messages).toHaveLength(0);
     expect(await createDynamoStore(dynamoClient(), tableName).get(email)).toEqual(before);
     expect(await mailboxFor(email)).toHaveLength(mails);
   });
