@@ -4,11 +4,14 @@ import type { Hono } from 'hono';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { lazyDynamoClient } from '../functions/adapters/aws-sdk.js';
 import { createDynamoStore } from '../functions/adapters/dynamo-store.js';
+import { createDynamoOutbox } from '../functions/adapters/outboxes.js';
 import { normalizeEmail } from '../functions/core/subscriber.js';
 import { createApp } from '../functions/http/app.js';
 import { fullCourse } from '../functions/course.js';
 import { createRuntime } from '../functions/runtime.js';
+import { createNoticeRunner } from '../functions/services/outbox-runner.js';
 import { sendDue } from '../functions/services/send-due.js';
 import { clockStart, describeClock, keepClock, loadClock, runningClock } from './local-clock.js';
 import { appEnv, DATA_DIR, DYNAMO_PORT, parseSpeed, PORT, SES_PORT } from './local-env.js';
@@ -62,6 +65,16 @@ async function main(): Promise<void> {
     stops.push(async () => kept.stop());
 
     const deps = createRuntime(process.env, clock, fullCourse);
+    // The outbox (DESIGN.md): the form enqueues into the table; notices go out right after the
+    // answer. What a stopped or crashed run left behind goes out now, and a timer retries failures.
+    const notices = createNoticeRunner(deps, createDynamoOutbox(lazyDynamoClient(), tableName));
+    const drainNotices = () => void notices.drain().catch((error: unknown) => console.error('notice outbox failed:', error));
+    drainNotices();
+    const outboxTimer = setInterval(drainNotices, 5_000);
+    stops.push(async () => {
+      clearInterval(outboxTimer);
+      await notices.settled();
+    });
     app = createApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address });
 
     // One pass at a time; a simulated minute apart, but never busier than once a second.
