@@ -71,13 +71,13 @@ async function decide(deps: NoticeDeps, job: NoticeJob, sub: Subscriber | undefi
     const dataLink = { nonce: randomLinkValue(), action: job.action, until: now.getTime() + humanWindowMs(deps.clock, DATA_LINK_MS) };
     return mark({ ...sub, dataLink }, job.action === 'export' ? 'dataExport' : 'dataDelete');
   }
-  const fresh = !sub || sub.status === 'unsubscribed' || isExpiredPending(sub, now);
-  if (job.kind === 'resend' && (!sub || fresh)) return 'nothing-to-send' as const;
-  if (job.kind === 'signup' && fresh) {
+  // "Send me a fresh link" from an expired confirmation only ever re-confirms a pending sign-up.
+  if (job.kind === 'resend' && sub?.status !== 'pending') return 'nothing-to-send' as const;
+  const input = job.kind === 'signup' ? job : sub && { ...sub, consent: sub.consent };
+  if (input && (!sub || sub.status === 'unsubscribed' || isExpiredPending(sub, now))) {
     // A new double opt-in. The link id stays with the address (old unsubscribe links keep
     // working); the secret and the opt-in are new, so older preferences and confirm links die.
     const ids = { linkId: sub?.linkId ?? randomLinkValue(LINK_ID_BYTES), linkSecret: randomLinkValue() };
-    const input = { ...job, firstName: job.firstName };
     const pending = { ...newPending(input, randomLinkValue(), now, 0, ids), sends: sub?.sends ?? [], restarts: sub?.restarts };
     return mark(pending, 'confirmation');
   }

@@ -63,6 +63,6 @@ describe('DynamoDB health store: BatchGetItem with UnprocessedKeys', () => {
 
   it('reads zeros only for days that truly have no item', async () => {
     const store = createDynamoHealthStore(throttledClient(1).client, tableName, { sleep: async () => {} });
-    expect(await store.read(['2026-11-27', ...DAYS])).toEqual([{ sends: 0, bounces: 0, complaints: 0 }, ...expected]);
+    expect(await store.read(['2026-11-27', ...DAYS])).toEqual([{ sends: 0, lessonBounces: 0, lessonComplaints: 0, otherBounces: 0, otherComplaints: 0 }, ...expected]);
   });
 });

@@ -42,6 +42,22 @@ describe('confirmation emails', () => {
     expect(first).toBe(second); // one opt-in, one link: the later email promised the same link more time
   });
 
+  it('an expired sign-up gets a fresh confirmation from the expired link, and the new link works', async () => {
+    const h = httpHarness(NOW);
+    await h.form('/subscribe', { email: 'reader@example.com' });
+    const first = (await h.lastMail()).confirm!;
+    h.clock.advance(8 * DAY);
+    const expired = await h.app.request(`/confirm?t=${first}`);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('Send me a fresh confirmation email');
+    await h.form('/confirm/resend', { t: first });
+    const fresh = (await h.lastMail()).confirm!;
+    expect(fresh).not.toBe(first);
+    expect((await h.form('/confirm', { t: fresh })).status).toBe(200);
+    expect(h.store.all()[0]?.status).toBe('active');
+    expect((await h.form('/confirm', { t: first })).status).toBe(200); // the old one now says "already confirmed"
+  });
+
   it('an emailed data link lasts 30 real minutes on the fast local clock too', async () => {
     const h = httpHarness(NOW);
     (h.deps.clock as { speed?: number }).speed = 1440;

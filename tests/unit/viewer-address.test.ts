@@ -38,15 +38,19 @@ describe('ORIGIN_SECRET', () => {
 });
 
 describe('the origin guard in front of every route', () => {
-  const { deps, store } = memoryDeps();
+  const { deps, store, notices } = memoryDeps();
   const cloudFront = behindCloudFront([CURRENT, PREVIOUS]);
   const app = createApp({ ...deps, originGuard: cloudFront.guard, clientIp: cloudFront.clientIp });
-  const subscribe = (headers: Record<string, string>, email: string) =>
-    app.request('/subscribe', {
+  // A JSON sign-up (no form token needed), and the notice it enqueued worked off.
+  const subscribe = async (headers: Record<string, string>, email: string) => {
+    const res = await app.request('/subscribe', {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'test', ...headers },
-      body: new URLSearchParams({ email, timezone: 'UTC', send_hour: '8' }).toString(),
+      headers: { 'content-type': 'application/json', 'user-agent': 'test', ...headers },
+      body: JSON.stringify({ email, timezone: 'UTC', send_hour: 8 }),
     });
+    await notices.settled();
+    return res;
+  };
 
   it.each([
     ['no secret', {}],
