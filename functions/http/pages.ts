@@ -134,7 +134,7 @@ export function linkProblemPage(title: string, message: string, kind: LinkKind, 
       ? html`<form method="post" action="/confirm/resend"><input type="hidden" name="t" value="${options.freshToken}"><button type="submit">Send me a fresh confirmation email</button></form>`
       : html`<p>Enter your address on the sign-up form and we will send you a fresh confirmation link.</p><p><a href="/">Go to the sign-up form</a></p>`,
     unsubscribe: html`<p>To stop the emails, use the Unsubscribe link at the bottom of any lesson${mailto ? html`, or write to <a href="${options.mailto}">${mailto}</a> and we will take you off the list` : ''}.</p>`,
-    preferences: html`<p>Open the Preferences link at the bottom of your latest email from us: each link works for your own settings only, and older ones stop working after you sign up again or sign them out.</p>`,
+    preferences: html`<p>Please use the Preferences link at the bottom of your latest email from us.</p>`,
     data: html`<p>Open the Preferences link at the bottom of your latest email from us, and ask again: a new link arrives in your inbox.</p>`,
   }[kind];
   return page(title, html`<h1>${title}</h1><div class="card">${message ? html`<p>${message}</p>` : ''}${forward}</div>`);

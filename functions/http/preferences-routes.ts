@@ -10,6 +10,10 @@ import { NOTICES, preferencesPage } from './reader-pages.js';
 import { readBody, tokenOf, wantsJson } from './request.js';
 import { fieldErrors, preferencesSchema } from './validation.js';
 
+/** What is still held after an erase, and for how long (SECURITY.md, "Retention"). */
+export const RETENTION =
+  'A few things fade on their own: the counters that limit how often the form may email you (kept under a keyed fingerprint, never your address) within a day, our logs (which never hold your full address) after a month, and database backups after 35 days. If this address ever bounced or reported our email as spam, we keep only a keyed fingerprint of it, so that we never email it again.';
+
 /**
  * The preferences page (every change a POST with the token, answered with
  * the page and a notice) and the emailed data links it asks for.
@@ -75,7 +79,7 @@ export function preferencesRoutes(deps: AppDeps) {
     return c.html(
       sub.dataLink.action === 'export'
         ? actionPage('Download your data', 'A file with everything we hold about you: your sign-up, your schedule, the lessons sent and your consent record.', '/data', token, 'Download my data')
-        : actionPage('Delete your data?', 'This erases your sign-up, your progress and your consent record for good. No more emails will come. This cannot be undone.', '/data', token, 'Yes, delete everything', 'danger'),
+        : actionPage('Delete your data?', `This erases your sign-up, your progress and your consent record for good. No more emails will come. This cannot be undone. ${RETENTION}`, '/data', token, 'Yes, delete everything', 'danger'),
     );
   });
 

@@ -35,7 +35,7 @@ export async function openLink(deps: ServiceDeps, token: unknown, purpose: Recor
   return { sub: sub?.linkId === opened.link.linkId ? sub : undefined, secret: opened.link.secret };
 }
 
-const STALE = 'This link is no longer valid. Please use the link in your latest email from us.';
+const STALE = 'It came in an older email. To keep your settings private, preferences links stop working when you sign up again, delete your data or sign out older links.';
 
 /** Preferences: only the current subscription's links work. */
 export async function openPreferences(deps: ServiceDeps, token: unknown): Promise<Subscriber> {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendDue } from '../../functions/services/send-due.js';
 import { compiledCourse } from '../support/fixtures.js';
@@ -44,6 +45,7 @@ describe('a reader in a browser', () => {
     const response = await navigation(() => page.getByRole('button', { name: 'Start the course' }).click());
     expect(await heading()).toBe('Check your inbox');
     await checkpoint('check-inbox', response);
+    await stack.notices.settled(); // the answer came first; the outbox did its work right after
     expect(await stack.deps.store.get(email)).toMatchObject({ status: 'pending', timezone: TIMEZONE, sendHour: 7, firstName: 'Sam' });
   });
 
@@ -59,8 +61,7 @@ describe('a reader in a browser', () => {
     expect(await stack.deps.store.get(email)).toMatchObject({ status: 'active', nextDay: 1 });
 
     // A second tap on the same link (or a reader who kept the tab) is answered kindly.
-    await page.goto(confirmUrl);
-    const again = await navigation(() => page.getByRole('button', { name: 'Confirm my subscription' }).click());
+    const again = await page.goto(confirmUrl);
     expect(await heading()).toBe('Already confirmed');
     await checkpoint('already-confirmed', again);
   });
@@ -100,10 +101,74 @@ describe('a reader in a browser', () => {
     await checkpoint('preferences', preferences);
   });
 
+  it('edits the name and the time zone, with an unknown zone shown at its field, typed text kept', async () => {
+    const { page, checkpoint, navigation } = browser;
+    await page.getByLabel('First name').fill('Sammy');
+    const named = await navigation(() => page.getByRole('button', { name: 'Save name' }).click());
+    expect(await notice()).toBe('Saved. Lessons will greet you as Sammy.');
+    await checkpoint('preferences-name-saved', named);
+
+    // The zone field offers the IANA names as one types (filled by the page's one inline script).
+    expect(await page.locator('#zones option').count()).toBeGreaterThan(300);
+    await page.getByLabel('Time zone').fill('Mars/Olympus');
+    const refused = await navigation(() => page.getByRole('button', { name: 'Save', exact: true }).click());
+    expect(refused.status()).toBe(400);
+    expect(await page.getByRole('alert').textContent()).toContain('Nothing was changed');
+    expect(await page.getByLabel('Time zone').inputValue()).toBe('Mars/Olympus');
+    expect(await page.getByLabel('Time zone').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.textContent('#timezone-error')).toContain('We do not know this time zone');
+    await checkpoint('preferences-zone-unknown', refused);
+
+    // Any case is understood, and stored in its usual spelling.
+    await page.getByLabel('Time zone').fill(TIMEZONE.toLowerCase());
+    const saved = await navigation(() => page.getByRole('button', { name: 'Save', exact: true }).click());
+    expect(await notice()).toContain('New York time');
+    await checkpoint('preferences-zone-saved', saved);
+    expect(await stack.deps.store.get(email)).toMatchObject({ timezone: TIMEZONE, firstName: 'Sammy' });
+  });
+
+  it('gets its data through a link emailed at that moment, once', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const preferencesUrl = page.url();
+    const asked = await navigation(() => page.getByRole('button', { name: 'Email me a download link' }).click());
+    expect(await heading()).toBe('Check your inbox');
+    expect(await page.textContent('main')).toContain('s***@example.com');
+    await checkpoint('data-link-sent', asked);
+    await stack.notices.settled();
+    const mail = await waitForMail(email, (m) => m.subject === compiledCourse.dataExport.subject);
+    const dataUrl = linkFrom(mail, stack.baseUrl, '/data');
+    await checkpoint('data-download', await page.goto(dataUrl));
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download my data' }).click()]);
+    const data = JSON.parse(readFileSync((await download.path()) ?? '', 'utf8'));
+    expect(data.subscriber).toMatchObject({ email, firstName: 'Sammy', timezone: TIMEZONE });
+    const used = await page.goto(dataUrl);
+    expect(used?.status()).toBe(410);
+    expect(await heading()).toBe('This link has expired');
+    await checkpoint('data-link-used', used);
+    await page.goto(preferencesUrl);
+  });
+
+  it('signs out every older preferences link; the page goes on working', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const older = page.url();
+    const signedOut = await navigation(() => page.getByRole('button', { name: 'Sign out all older links' }).click());
+    expect(await notice()).toContain('older preferences link is signed out');
+    await checkpoint('preferences-signed-out', signedOut);
+    const current = page.url();
+    expect(current).not.toBe(older);
+    const stale = await page.goto(older);
+    expect(stale?.status()).toBe(410);
+    expect(await heading()).toBe('This link is no longer valid');
+    expect(await page.textContent('main')).toContain('latest email');
+    await checkpoint('link-no-longer-valid', stale);
+    await page.goto(current);
+    expect(await heading()).toBe('Your preferences');
+  });
+
   it('changes the hour, pauses, resumes, restarts and unsubscribes', async () => {
     const { page, checkpoint, navigation } = browser;
     await page.getByLabel('Time of day').selectOption('9');
-    const saved = await navigation(() => page.getByRole('button', { name: 'Save' }).click());
+    const saved = await navigation(() => page.getByRole('button', { name: 'Save', exact: true }).click());
     expect(await notice()).toBe('Saved. Your lessons now arrive at 09:00, New York time.');
     await checkpoint('preferences-saved', saved);
     expect(await stack.deps.store.get(email)).toMatchObject({ sendHour: 9, timezone: TIMEZONE });
@@ -185,6 +250,37 @@ describe('a reader in a browser', () => {
     const fresh = await waitForMail(late, (m) => m.subject === compiledCourse.confirmation.subject && m.body.text !== first.body.text);
     await page.goto(linkFrom(fresh, stack.baseUrl, '/confirm'));
     expect(await heading()).toBe('Confirm your subscription');
+  });
+
+  it('deletes its data from a link emailed at that moment; the old links then lead nowhere', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const leaving = 'dana.browser@example.com';
+    await page.goto(`${stack.baseUrl}/`);
+    await page.getByLabel('Email address').fill(leaving);
+    typingTime();
+    await navigation(() => page.getByRole('button', { name: 'Start the course' }).click());
+    await stack.notices.settled();
+    await page.goto(linkFrom(await waitForMail(leaving, (m) => m.subject === compiledCourse.confirmation.subject), stack.baseUrl, '/confirm'));
+    await navigation(() => page.getByRole('button', { name: 'Confirm my subscription' }).click());
+    stack.clock.advance(60_000);
+    await sendDue(stack.deps);
+    const lesson = await waitForMail(leaving, (m) => m.subject === compiledCourse.lessons[0]?.subject);
+    const preferencesUrl = linkFrom(lesson, stack.baseUrl, '/preferences');
+    await page.goto(preferencesUrl);
+    await navigation(() => page.getByRole('button', { name: 'Email me a link to delete my data' }).click());
+    expect(await heading()).toBe('Check your inbox');
+    await stack.notices.settled();
+    const mail = await waitForMail(leaving, (m) => m.subject === compiledCourse.dataDelete.subject);
+    await checkpoint('data-delete', await page.goto(linkFrom(mail, stack.baseUrl, '/data')));
+    expect(await heading()).toBe('Delete your data?');
+    expect(await page.textContent('main')).toContain('backups after 35 days');
+    const deleted = await navigation(() => page.getByRole('button', { name: 'Yes, delete everything' }).click());
+    expect(await heading()).toBe('Your data is deleted');
+    await checkpoint('data-deleted', deleted);
+    expect(await stack.deps.store.get(leaving)).toBeUndefined();
+    const gone = await page.goto(preferencesUrl);
+    expect(gone?.status()).toBe(410);
+    expect(await heading()).toBe('This link is no longer valid');
   });
 
   it('never requested anything outside this machine', () => {

@@ -44,13 +44,14 @@ export async function startApp(start: string) {
   };
   const deps = createRuntime(env, clock, fullCourse);
   // The form's notices through the durable outbox in the same table, as npm start runs them.
-  createNoticeRunner(deps, createDynamoOutbox(dynamoClient(), table));
+  const notices = createNoticeRunner(deps, createDynamoOutbox(dynamoClient(), table));
   app = createApp({ ...deps, clientIp: (c) => getConnInfo(c).remote.address });
 
   return {
     baseUrl,
     clock,
     deps,
+    notices,
     stop: () =>
       new Promise<void>((resolve) => {
         if ('closeAllConnections' in server) server.closeAllConnections();

@@ -73,7 +73,7 @@ describe('privacy', () => {
     // Links keep answering sensibly afterwards.
     const stale = await h.app.request(`/preferences?t=${token}`);
     expect(stale.status).toBe(410);
-    expect(await stale.text()).toContain('use the link in your latest email');
+    expect(await stale.text()).toContain('Preferences link at the bottom of your latest email');
     expect((await h.form(`/unsubscribe?t=${unsubscribe}`, { 'List-Unsubscribe': 'One-Click' })).status).toBe(200);
     expect(h.store.all()).toHaveLength(0);
   });
