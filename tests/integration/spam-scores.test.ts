@@ -54,8 +54,15 @@ afterAll(async () => {
   await filters?.stop();
 }, 60_000);
 
-// Names known at collection time: the 24 emails of the course.
-const names = [...(course as CompiledCourse).lessons.map((l) => `day-${String(l.day).padStart(2, '0')}`), '00-confirmation', '00-already-enrolled', '99-complete'];
+// Names known at collection time: every email the service sends (lessons, notices, data links).
+const names = [
+  ...(course as CompiledCourse).lessons.map((l) => `day-${String(l.day).padStart(2, '0')}`),
+  '00-confirmation',
+  '00-already-enrolled',
+  '99-complete',
+  '99-data-export',
+  '99-data-delete',
+];
 
 for (const filter of FILTERS) {
   if (!installed[filter.key]) {
