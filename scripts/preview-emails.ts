@@ -4,10 +4,11 @@
 // score with spam filters: npm run emails:score), an index.html, and, where Chromium is installed,
 // PNGs at 375 and 600 px plus dark mode.
 // Usage: npm run emails:preview  (builds first). Env: CHROMIUM_PATH (default /usr/bin/chromium).
-import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runIfEntryPoint } from './entry-point.js';
 import type { Page } from 'playwright-core';
 import { escapeHtml, type CompiledCourse } from '../functions/core/message.js';
 import {
@@ -149,16 +150,4 @@ async function main(): Promise<void> {
   console.log(`open ${path.join(outDir, 'index.html')}`);
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (isEntryPoint()) {
-  await main().catch((e: unknown) => {
-    console.error(`preview-emails: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  });
-}
+await runIfEntryPoint(import.meta.url, 'preview-emails', main);

@@ -1,8 +1,8 @@
 // `npm run emails:score [-- files or directories]`: scores raw messages (default: the .eml files
 // `npm run emails:preview` writes into previews/) with SpamAssassin and rspamd, where installed.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runIfEntryPoint } from './entry-point.js';
 import { points, RSPAMD_LIMIT, SPAMASSASSIN_LIMIT, startSpamFilters } from './spam-filters.js';
 
 async function main(): Promise<void> {
@@ -30,16 +30,4 @@ async function main(): Promise<void> {
   }
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-if (isEntryPoint()) {
-  await main().catch((e: unknown) => {
-    console.error(`spam-score: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
-  });
-}
+await runIfEntryPoint(import.meta.url, 'spam-score', main);

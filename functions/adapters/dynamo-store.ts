@@ -89,22 +89,28 @@ export function createDynamoStore(client: ClientSource<DynamoDBClient>, tableNam
       await (await doc()).send(new DeleteCommand({ TableName: tableName, Key: { email: suppressionKey(hash) } }));
     },
     async queryDue(shard, now, limit, cursor): Promise<DuePage> {
-      const { QueryCommand } = await documentSdk();
-      const result = await (await doc()).send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'dueShard = :shard AND due <= :now',
-          ExpressionAttributeValues: { ':shard': shard, ':now': now },
-          Limit: limit,
-          ExclusiveStartKey: cursor ? (JSON.parse(cursor) as Record<string, unknown>) : undefined,
-        }),
-      );
-      return {
-        items: (result.Items ?? []) as Subscriber[],
-        cursor: result.LastEvaluatedKey ? JSON.stringify(result.LastEvaluatedKey) : undefined,
-      };
+      const page = await queryDueIndex(await doc(), tableName, shard, now, limit, cursor);
+      return { items: page.items as unknown as Subscriber[], cursor: page.cursor };
     },
+  };
+}
+
+/** One page of one shard of the sparse due index (the drip's shards, and the local outbox's). */
+export async function queryDueIndex(doc: DynamoDBDocumentClient, tableName: string, shard: number, now: number, limit: number, cursor?: string) {
+  const { QueryCommand } = await documentSdk();
+  const result = await doc.send(
+    new QueryCommand({
+      TableName: tableName,
+      IndexName: DUE_INDEX,
+      KeyConditionExpression: 'dueShard = :shard AND due <= :now',
+      ExpressionAttributeValues: { ':shard': shard, ':now': now },
+      Limit: limit,
+      ExclusiveStartKey: cursor ? (JSON.parse(cursor) as Record<string, unknown>) : undefined,
+    }),
+  );
+  return {
+    items: (result.Items ?? []) as Array<Record<string, unknown>>,
+    cursor: result.LastEvaluatedKey ? JSON.stringify(result.LastEvaluatedKey) : undefined,
   };
 }
 

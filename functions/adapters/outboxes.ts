@@ -3,7 +3,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import { DUE_SHARDS } from '../core/subscriber.js';
 import type { NoticeJob, NoticeQueue, Outbox } from '../ports.js';
 import { clientFrom, documentSdk, sqsSdk, type ClientSource } from './aws-sdk.js';
-import { documentClient, DUE_INDEX } from './dynamo-store.js';
+import { documentClient, queryDueIndex } from './dynamo-store.js';
 
 /**
  * The outbox's adapters. On AWS, SQS: the API sends one message per notice and
@@ -36,17 +36,8 @@ export function createDynamoOutbox(client: ClientSource<DynamoDBClient>, tableNa
       await (await doc()).send(new PutCommand({ TableName: tableName, Item: item }));
     },
     async due(now, limit) {
-      const { QueryCommand } = await documentSdk();
-      const result = await (await doc()).send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'dueShard = :shard AND due <= :now',
-          ExpressionAttributeValues: { ':shard': OUTBOX_SHARD, ':now': now },
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map((item) => ({ job: item.job as NoticeJob, attempts: Number(item.attempts ?? 0) }));
+      const { items } = await queryDueIndex(await doc(), tableName, OUTBOX_SHARD, now, limit);
+      return items.map((item) => ({ job: item.job as NoticeJob, attempts: Number(item.attempts ?? 0) }));
     },
     async done(id) {
       const { DeleteCommand } = await documentSdk();
