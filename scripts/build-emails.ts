@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  TOTAL_DAYS, loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
+  loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
   type CompiledCourse, type CompiledEmail, type Lesson,
 } from './course.js';
 import wrapAnsi from 'wrap-ansi';
@@ -36,19 +36,21 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
-const WHY: Record<Kind, string> = {
+const why = (kind: Kind, totalDays: number): string => kind === 'lesson'
+  ? `You are getting this because you signed up for Let Go’s ${totalDays}-day course and confirmed by email.`
+  : WHY[kind];
+const WHY: Record<Exclude<Kind, 'lesson'>, string> = {
   confirmation: 'You are getting this because this address was entered on the Let Go sign-up form.',
   alreadyEnrolled: 'You are getting this because this address was entered on the Let Go sign-up form.',
   complete: 'You are getting this because this address was entered on the Let Go sign-up form.',
   dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
   dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
-  lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
 };
 /** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
 export const TEXT_WIDTH = 76;
-const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> = {
+const fixedLines = (totalDays: number): Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> => ({
   confirmation: {
-    subject: 'Please confirm: your 21-day Let Go course',
+    subject: `Please confirm: your ${totalDays}-day Let Go course`,
     preheader: 'One click and your first lesson is on its way.',
   },
   alreadyEnrolled: {
@@ -57,7 +59,7 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
   },
   complete: {
     subject: 'You finished Let Go (take it again?)',
-    preheader: 'You completed all 21 days. Restart from Day 1 whenever you like.',
+    preheader: `You completed all ${totalDays} days. Restart from Day 1 whenever you like.`,
   },
   dataExport: {
     subject: 'Your Let Go data: download link',
@@ -67,7 +69,7 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
     subject: 'Confirm: delete your Let Go data',
     preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
   },
-};
+});
 
 export class CourseError extends Error {
   constructor(readonly errors: string[]) {
@@ -134,12 +136,13 @@ export function readTemplates(dir: string): Templates {
 }
 
 async function compileEmail(
-  t: Templates, kind: Kind, label: string, subject: string, preheader: string,
+  t: Templates, kind: Kind, label: string, subject: string, preheader: string, totalDays: number,
   html: Record<string, string>, text: Record<string, string>,
 ): Promise<CompiledEmail> {
   const file = `emails/${TEMPLATE[kind]}`;
-  const body = fillTemplate(t[`${kind}.mjml`], html, {}, `${file}.mjml`);
-  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(WHY[kind]) },
+  const reason = why(kind, totalDays);
+  const body = fillTemplate(t[`${kind}.mjml`], { ...html, totalDays: String(totalDays) }, {}, `${file}.mjml`);
+  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
     { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
   let result: { html: string; errors: MjmlError[] };
   try {
@@ -152,7 +155,7 @@ async function compileEmail(
   }
   const email: CompiledEmail = {
     subject, preheader, html: result.html,
-    text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, why: WHY[kind] }, {}, `${file}.txt`).trim())}\n`,
+    text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, totalDays: String(totalDays), why: reason }, {}, `${file}.txt`).trim())}\n`,
   };
   for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
   const bytes = Buffer.byteLength(email.html, 'utf8');
@@ -160,12 +163,12 @@ async function compileEmail(
   return email;
 }
 
-function lessonTokens(lesson: Lesson): { html: Record<string, string>; text: Record<string, string> } {
-  const common = { day: String(lesson.day), totalDays: String(TOTAL_DAYS) };
+function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string, string>; text: Record<string, string> } {
+  const common = { day: String(lesson.day) };
   return {
     html: {
       ...common,
-      progressPercent: String(Math.round((lesson.day / TOTAL_DAYS) * 1000) / 10),
+      progressPercent: String(Math.round((lesson.day / totalDays) * 1000) / 10),
       subject: escapeHtml(lesson.subject),
       action: escapeHtml(lesson.action),
       body: markdownToHtml(lesson.body),
@@ -183,25 +186,27 @@ function lessonTokens(lesson: Lesson): { html: Record<string, string>; text: Rec
 export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string }
 export interface BuildResult { course: CompiledCourse; outFile: string; count: number; largestHtmlBytes: number }
 
-/** Validate the course, compile all emails and write the JSON. Throws CourseError on invalid content. */
-export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
-  const contentDir = options.contentDir ?? path.join(ROOT, 'content');
-  const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
-  const loaded = loadCourse(contentDir);
+/** Validate content/ and compile every email in memory. Throws CourseError on invalid content. */
+export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {}): Promise<CompiledCourse> {
+  const loaded = loadCourse(options.contentDir ?? path.join(ROOT, 'content'));
   const errors = [...loaded.errors, ...validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile)];
   if (errors.length > 0) throw new CourseError(errors);
 
   const t = readTemplates(options.templatesDir ?? path.join(ROOT, 'emails'));
+  const sources = toLessons(loaded.lessons);
+  // Validated: days 1..N, each once.
+  const totalDays = sources.length;
+  const lines = fixedLines(totalDays);
   const fixed = async (kind: Exclude<Kind, 'lesson'>): Promise<CompiledEmail> =>
-    compileEmail(t, kind, `${kind} email`, FIXED[kind].subject, FIXED[kind].preheader, {}, {});
-  const lessons = await Promise.all(toLessons(loaded.lessons).map(async (lesson) => {
-    const { html, text } = lessonTokens(lesson);
-    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, html, text);
+    compileEmail(t, kind, `${kind} email`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {});
+  const lessons = await Promise.all(sources.map(async (lesson) => {
+    const { html, text } = lessonTokens(lesson, totalDays);
+    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, totalDays, html, text);
     return { ...email, day: lesson.day, section: lesson.section, action: lesson.action };
   }));
-  const course: CompiledCourse = {
+  return {
     version: 1,
-    totalDays: 21,
+    totalDays,
     confirmation: await fixed('confirmation'),
     alreadyEnrolled: await fixed('alreadyEnrolled'),
     complete: await fixed('complete'),
@@ -209,12 +214,18 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
     dataDelete: await fixed('dataDelete'),
     lessons,
   };
+}
+
+/** compileCourse, then write the JSON (and notices.json beside it). */
+export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
+  const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
+  const course = await compileCourse(options);
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
-  // The notice worker only ever sends these; a file without the 21 lessons keeps its bundle small.
+  // The notice worker only ever sends these; a file without the lessons keeps its bundle small.
   const notices: CompiledCourse = { ...course, lessons: [] };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...course.lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

@@ -4,14 +4,14 @@ import path from 'node:path';
 import matter from 'gray-matter';
 import { Lexer, Marked, type MarkedToken, type Token } from 'marked';
 
-import { TOTAL_DAYS } from '../functions/core/subscriber.js';
 import {
   checkBodyLeavesFrameToLayout, checkContractions, checkLockScreen, checkSubjectEnding, checkWordCount,
 } from './course-checks.js';
 
-export { TOTAL_DAYS };
 export type { CompiledCourse, CompiledEmail, CompiledLesson } from '../functions/core/message.js';
 export const LIMITS = { subject: 50, preheader: 90, action: 200 } as const;
+/** A course has 1 to MAX_DAYS lessons, one a day: days 1..N, each exactly once. */
+export const MAX_DAYS = 60;
 const TEXT_FIELDS = ['subject', 'preheader', 'section', 'action'] as const;
 
 
@@ -61,13 +61,15 @@ export function validateCourse(lessons: LessonSource[], sections: unknown, secti
   const sectionIds = new Set(validSections.map((s) => s.id));
   const usedSections = new Set<string>();
   const byDay = new Map<number, string>();
-  const dir = lessons[0] ? path.dirname(lessons[0].file) : '';
+  const dir = lessons[0] ? path.dirname(lessons[0].file) : path.dirname(sectionsFile);
+  // The course runs to its highest day: a gap below it is a missing lesson.
+  const totalDays = Math.max(0, ...lessons.map((l) => parseDay(l.data.day) ?? 0).filter((d) => d <= MAX_DAYS));
 
   for (const { file, data, body } of lessons) {
     const day = parseDay(data.day);
     if (data.day === undefined || data.day === null || data.day === '') errors.push(`${file}: "day" is missing`);
     else if (day === undefined) errors.push(`${file}: "day" must be an integer, got ${JSON.stringify(data.day)}`);
-    else if (day < 1 || day > TOTAL_DAYS) errors.push(`${file}: day ${day} is outside 1..${TOTAL_DAYS}`);
+    else if (day < 1 || day > MAX_DAYS) errors.push(`${file}: day ${day} is outside 1..${MAX_DAYS} (a course has 1 to ${MAX_DAYS} lessons)`);
     else {
       const previous = byDay.get(day);
       if (previous !== undefined) errors.push(`${file}: day ${day} is repeated (also in ${previous})`);
@@ -109,7 +111,8 @@ export function validateCourse(lessons: LessonSource[], sections: unknown, secti
       errors.push(`${file}: "{{" / "}}" are reserved for send-time placeholders; remove them from the lesson`);
     }
   }
-  for (let day = 1; day <= TOTAL_DAYS; day++) {
+  if (lessons.length === 0) errors.push(`${path.join(dir, dayFileName(1))}: missing (a course has 1 to ${MAX_DAYS} lessons, one file each)`);
+  for (let day = 1; day <= totalDays; day++) {
     if (!byDay.has(day)) errors.push(`${path.join(dir, dayFileName(day))}: missing (no lesson for day ${day})`);
   }
   for (const s of validSections) {

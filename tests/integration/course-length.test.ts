@@ -46,9 +46,12 @@ describe('a five-lesson course', () => {
       expect(lesson.text.startsWith(`Day ${lesson.day} of ${DAYS}\n`)).toBe(true);
       expect(lesson.html).toContain(`width: ${(lesson.day / DAYS) * 100}%`);
     }
-    for (const email of [course.confirmation, course.complete, ...course.lessons]) {
-      expect(`${email.subject}\n${email.preheader}\n${email.text}`).not.toMatch(/\b21\b|three weeks|twenty-one/i);
+    // The lessons' own words are the author's; what the templates and the build add follows the length.
+    for (const email of [course.confirmation, course.alreadyEnrolled, course.complete]) {
+      expect(`${email.subject}\n${email.preheader}\n${email.text}\n${email.html}`).not.toMatch(/\b21\b|three weeks|twenty-one/i);
     }
+    for (const lesson of course.lessons) expect(lesson.text).toContain(`Let Go’s ${DAYS}-day course`);
+    expect(course.complete.text).toContain(`all ${DAYS} days`);
     expect(course.confirmation.subject).toBe(`Please confirm: your ${DAYS}-day Let Go course`);
   });
 

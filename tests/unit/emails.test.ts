@@ -7,7 +7,7 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
 import type { CompiledCourse } from '../../functions/core/message.js';
 import { composeMessage } from '../../functions/core/mime.js';
-import { LIMITS, TOTAL_DAYS, loadCourse, markdownToText, toLessons } from '../../scripts/course.js';
+import { LIMITS, loadCourse, markdownToText, toLessons } from '../../scripts/course.js';
 import { SAMPLE_VALUES, previewEmails, type PreviewEmail } from '../../scripts/sample-emails.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -16,6 +16,7 @@ const MAX_HTML_BYTES = 102_000; // Gmail clips a message whose HTML passes ~102 
 const SHINGLE = 7;
 
 const items = previewEmails(course as CompiledCourse);
+const DAYS = (course as CompiledCourse).totalDays;
 const lessons = toLessons(loadCourse(path.join(ROOT, 'content')).lessons);
 const mails = new Map<string, ParsedMail>();
 
@@ -61,7 +62,7 @@ describe.each(items.map((item) => [item.slug, item] as const))('%s', (_slug, ite
   it('says in its footer why it came, that replies reach a person, and links Safety in both parts', () => {
     const { html, text } = mailOf(item);
     const why = {
-      lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
+      lesson: `You are getting this because you signed up for Let Go’s ${DAYS}-day course and confirmed by email.`,
       dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
       dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
     }[item.kind as string] ?? 'You are getting this because this address was entered on the Let Go sign-up form.';
@@ -130,14 +131,14 @@ describe.each(items.map((item) => [item.slug, item] as const))('%s', (_slug, ite
 describe('lessons', () => {
   const lessonItems = items.filter((i) => i.kind === 'lesson');
 
-  it('has 21 lessons in order, each with "Day N of 21", a progress bar and a preferences link', () => {
-    expect(lessonItems.map((i) => i.label)).toEqual(Array.from({ length: TOTAL_DAYS }, (_, d) => `Day ${d + 1}`));
+  it(`has ${DAYS} lessons in order, each with "Day N of ${DAYS}", a progress bar and a preferences link`, () => {
+    expect(lessonItems.map((i) => i.label)).toEqual(Array.from({ length: DAYS }, (_, d) => `Day ${d + 1}`));
     lessonItems.forEach((item, i) => {
       const day = i + 1;
       const { html, text } = mailOf(item);
-      expect(html).toContain(`Day ${day} of 21`);
-      expect(text.startsWith(`Day ${day} of 21\n`)).toBe(true);
-      expect(html).toMatch(new RegExp(`width: ${Math.round((day / 21) * 1000) / 10}%;[^"]*"`));
+      expect(html).toContain(`Day ${day} of ${DAYS}`);
+      expect(text.startsWith(`Day ${day} of ${DAYS}\n`)).toBe(true);
+      expect(html).toMatch(new RegExp(`width: ${Math.round((day / DAYS) * 1000) / 10}%;[^"]*"`));
       expect(textUrls(text)).toContain(SAMPLE_VALUES.preferencesUrl);
       expect(html.match(/Today’s step/g)).toHaveLength(1);
     });
