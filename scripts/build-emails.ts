@@ -11,8 +11,12 @@ import {
 } from './course.js';
 import wrapAnsi from 'wrap-ansi';
 import { escapeHtml } from '../functions/core/message.js';
+import { at, CourseError, parseFinding } from './findings.js';
+import { fillMapped, mapped, type Mapped } from './template-fill.js';
 
-interface MjmlError { formattedMessage: string }
+export { CourseError };
+
+interface MjmlError { line?: number; message?: string; tagName?: string; formattedMessage: string }
 interface MjmlOptions { validationLevel: 'strict' | 'soft' | 'skip'; fonts: Record<string, string>; keepComments: boolean }
 type Mjml2Html = (mjml: string, options: MjmlOptions) => Promise<{ html: string; errors: MjmlError[] }>;
 // mjml ships no type declarations; load it through require with an explicit signature.
@@ -71,30 +75,9 @@ const fixedLines = (totalDays: number): Record<Exclude<Kind, 'lesson'>, { subjec
   },
 });
 
-export class CourseError extends Error {
-  constructor(readonly errors: string[]) {
-    super(`invalid course:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-    this.name = 'CourseError';
-  }
-}
-
-
-/**
- * Fill build-time tokens in a template: `[[name]]` is replaced by values[name] (single pass, so
- * inserted values are never re-scanned) and `[[#flag]]...[[/flag]]` is kept only if flags[flag].
- */
-export function fillTemplate(
-  template: string, values: Record<string, string>, flags: Record<string, boolean>, file: string,
-): string {
-  const withBlocks = template.replace(/\[\[#(\w+)\]\]([\s\S]*?)\[\[\/\1\]\]/g, (_m, name: string, inner: string) => {
-    if (!(name in flags)) throw new Error(`${file}: unknown block [[#${name}]]`);
-    return flags[name] ? inner : '';
-  });
-  return withBlocks.replace(/\[\[([^\]]*)\]\]/g, (_m, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`${file}: unknown build token [[${name}]]`);
-    return value;
-  });
+/** Build-time tokens as before; where lines came from is kept only where MJML errors need it (compileEmail). */
+export function fillTemplate(template: string, values: Record<string, string>, flags: Record<string, boolean>, file: string): string {
+  return fillMapped(template, file, values, flags).text;
 }
 
 /**
@@ -117,13 +100,13 @@ export function wrapText(text: string, width = TEXT_WIDTH): string {
 export function checkPlaceholders(label: string, part: string, content: string, required: readonly string[]): void {
   const found = new Set<string>();
   const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => {
-    if (!required.includes(name)) throw new Error(`${label}: placeholder ${m} is not allowed in ${part}`);
+    if (!required.includes(name)) throw new CourseError([`${label}: placeholder ${m} is not allowed in ${part}`]);
     found.add(name);
     return '';
   });
-  if (rest.includes('{{') || rest.includes('}}')) throw new Error(`${label}: stray "{{" or "}}" in ${part}`);
+  if (rest.includes('{{') || rest.includes('}}')) throw new CourseError([`${label}: stray "{{" or "}}" in ${part}`]);
   const missing = part === 'subject' ? [] : required.filter((n) => !found.has(n));
-  if (missing.length > 0) throw new Error(`${label}: ${part} lacks ${missing.map((n) => `{{${n}}}`).join(', ')}`);
+  if (missing.length > 0) throw new CourseError([`${label}: ${part} lacks ${missing.map((n) => `{{${n}}}`).join(', ')}`]);
 }
 
 type Templates = Record<'layout' | `${Kind}.mjml` | `${Kind}.txt`, string>;
@@ -135,35 +118,52 @@ export function readTemplates(dir: string): Templates {
   return { layout: read('layout.mjml'), ...Object.fromEntries(entries) } as Templates;
 }
 
+type MjmlIssue = { line?: number; message?: string; tagName?: string };
+
+/**
+ * MJML's complaints about the assembled email, each placed back where its line came from
+ * (the layout, the email's template, or the lesson).
+ */
+function mjmlFindings(error: unknown, source: Mapped, label: string): CourseError {
+  // mjml's ValidationError carries them as `errors`; a compile that returns them, as `details` (below).
+  const { details = (error as { errors?: MjmlIssue[] }).errors } = error as { details?: MjmlIssue[] };
+  if (!Array.isArray(details) || details.length === 0) {
+    return new CourseError([`${label}: MJML could not compile it (${error instanceof Error ? error.message : String(error)})`]);
+  }
+  return new CourseError(details.map((d) => {
+    const origin = d.line ? source.origins[d.line - 1] : undefined;
+    const where = origin ? at(origin.file, origin.line) : label;
+    return `${where}: ${d.tagName ? `<${d.tagName}> ` : ''}${d.message ?? 'invalid MJML'}${origin?.file === label ? '' : ` (in ${label})`}`;
+  }));
+}
+
 async function compileEmail(
   t: Templates, kind: Kind, label: string, subject: string, preheader: string, totalDays: number,
-  html: Record<string, string>, text: Record<string, string>,
+  html: Record<string, string | Mapped>, text: Record<string, string>,
 ): Promise<CompiledEmail> {
   const file = `emails/${TEMPLATE[kind]}`;
   const reason = why(kind, totalDays);
-  const body = fillTemplate(t[`${kind}.mjml`], { ...html, totalDays: String(totalDays) }, {}, `${file}.mjml`);
-  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
-    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
+  const body = fillMapped(t[`${kind}.mjml`], `${file}.mjml`, { ...html, totalDays: String(totalDays) });
+  const mjml = fillMapped(t.layout, 'emails/layout.mjml', { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
+    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') });
   let result: { html: string; errors: MjmlError[] };
   try {
-    result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, keepComments: false });
+    result = await mjml2html(mjml.text, { validationLevel: 'strict', fonts: {}, keepComments: false });
   } catch (e) {
-    throw new Error(`${label}: MJML compile failed (${file}.mjml + emails/layout.mjml): ${e instanceof Error ? e.message : String(e)}`);
+    throw mjmlFindings(e, mjml, label);
   }
-  if (result.errors.length > 0) {
-    throw new Error(`${label}: MJML errors:\n${result.errors.map((e) => e.formattedMessage).join('\n')}`);
-  }
+  if (result.errors.length > 0) throw mjmlFindings({ details: result.errors }, mjml, label);
   const email: CompiledEmail = {
     subject, preheader, html: result.html,
     text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, totalDays: String(totalDays), why: reason }, {}, `${file}.txt`).trim())}\n`,
   };
   for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
   const bytes = Buffer.byteLength(email.html, 'utf8');
-  if (bytes >= MAX_HTML_BYTES) throw new Error(`${label}: html is ${bytes} bytes (limit ${MAX_HTML_BYTES})`);
+  if (bytes >= MAX_HTML_BYTES) throw new CourseError([`${label}: html is ${bytes} bytes (limit ${MAX_HTML_BYTES})`]);
   return email;
 }
 
-function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string, string>; text: Record<string, string> } {
+function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string, string | Mapped>; text: Record<string, string> } {
   const common = { day: String(lesson.day) };
   return {
     html: {
@@ -171,7 +171,7 @@ function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string,
       progressPercent: String(Math.round((lesson.day / totalDays) * 1000) / 10),
       subject: escapeHtml(lesson.subject),
       action: escapeHtml(lesson.action),
-      body: markdownToHtml(lesson.body),
+      body: mapped(markdownToHtml(lesson.body), { file: lesson.file, line: lesson.bodyLine ?? 1 }),
     },
     text: {
       ...common,
@@ -189,7 +189,13 @@ export interface BuildResult { course: CompiledCourse; outFile: string; count: n
 /** Validate content/ and compile every email in memory. Throws CourseError on invalid content. */
 export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {}): Promise<CompiledCourse> {
   const loaded = loadCourse(options.contentDir ?? path.join(ROOT, 'content'));
-  const errors = [...loaded.errors, ...validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile)];
+  // A file that could not be read is not also "missing".
+  const unreadable = new Set(loaded.errors.map((e) => parseFinding(e).file));
+  const invalid = validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile).filter((e) => {
+    const { file, message } = parseFinding(e);
+    return !(unreadable.has(file) && message.startsWith('missing'));
+  });
+  const errors = [...loaded.errors, ...invalid];
   if (errors.length > 0) throw new CourseError(errors);
 
   const t = readTemplates(options.templatesDir ?? path.join(ROOT, 'emails'));
@@ -198,7 +204,7 @@ export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {})
   const totalDays = sources.length;
   const lines = fixedLines(totalDays);
   const fixed = async (kind: Exclude<Kind, 'lesson'>): Promise<CompiledEmail> =>
-    compileEmail(t, kind, `${kind} email`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {});
+    compileEmail(t, kind, `emails/${TEMPLATE[kind]}.mjml`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {});
   const lessons = await Promise.all(sources.map(async (lesson) => {
     const { html, text } = lessonTokens(lesson, totalDays);
     const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, totalDays, html, text);
