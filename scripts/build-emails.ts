@@ -26,7 +26,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
 type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
-const TEMPLATE: Record<Kind, string> = {
+/** Each kind of email's template, `emails/<name>.mjml` and `.txt`. */
+export const TEMPLATE: Record<Kind, string> = {
   confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
   dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
 };

@@ -116,12 +116,17 @@ export function checkCopiedRuns(article: string, lessons: ReadonlyArray<{ file: 
   return lessons.flatMap(({ file, raw }) => {
     // Each word with the line it sits on, so a run found can name where it starts.
     const words = raw.split('\n').flatMap((text, i) => copyWords(text).map((word) => ({ word, line: i + 1 })));
+    const copied = (i: number) => runs.has(words.slice(i, i + COPY_RUN).map((w) => w.word).join(' '));
     const found: string[] = [];
     for (let i = 0; i + COPY_RUN <= words.length; i++) {
-      const run = words.slice(i, i + COPY_RUN).map((w) => w.word).join(' ');
-      if (!runs.has(run)) continue;
-      found.push(`${at(file, words[i]?.line)}: copies ${COPY_RUN} words in a row from the source article ("${run}"); put it in your own words`);
-      i += COPY_RUN - 1; // one finding per copied stretch, not one per overlapping run
+      if (!copied(i)) continue;
+      // One finding per copied stretch, however long, not one per overlapping run.
+      let end = i + 1;
+      while (end + COPY_RUN <= words.length && copied(end)) end++;
+      const stretch = words.slice(i, end + COPY_RUN - 1).map((w) => w.word);
+      const quote = stretch.length > 12 ? `${stretch.slice(0, 12).join(' ')}…` : stretch.join(' ');
+      found.push(`${at(file, words[i]?.line)}: copies ${stretch.length} words in a row from the source article ("${quote}"); put it in your own words`);
+      i = end + COPY_RUN - 2;
     }
     return found;
   });

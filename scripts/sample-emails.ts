@@ -14,7 +14,8 @@ import type { ServiceDeps } from '../functions/services/deps.js';
 import { sendTemplate } from '../functions/services/notify.js';
 
 export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete' | 'dataExport' | 'dataDelete';
-export interface PreviewEmail { slug: string; kind: EmailKind; label: string; email: CompiledEmail }
+/** `id`: how commands name it (`day-03`, `confirmation`); `slug` also sorts it, for file names. */
+export interface PreviewEmail { slug: string; id: string; kind: EmailKind; label: string; email: CompiledEmail }
 export interface FilledEmail { subject: string; preheader: string; html: string; text: string }
 
 /** The sample reader's record: link ids as the notice worker assigns them (8 and 6 random bytes). */
@@ -69,14 +70,15 @@ export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SA
 /** The 26 emails a reader can receive, in the order they would arrive. */
 export function previewEmails(course: CompiledCourse): PreviewEmail[] {
   return [
-    { slug: '00-confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
-    { slug: '00-already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
-    ...course.lessons.map((l): PreviewEmail => ({
-      slug: `day-${String(l.day).padStart(2, '0')}`, kind: 'lesson', label: `Day ${l.day}`, email: l,
-    })),
-    { slug: '99-complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
-    { slug: '99-data-export', kind: 'dataExport', label: 'Data download link', email: course.dataExport },
-    { slug: '99-data-delete', kind: 'dataDelete', label: 'Data deletion link', email: course.dataDelete },
+    { slug: '00-confirmation', id: 'confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
+    { slug: '00-already-enrolled', id: 'already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
+    ...course.lessons.map((l): PreviewEmail => {
+      const slug = `day-${String(l.day).padStart(2, '0')}`;
+      return { slug, id: slug, kind: 'lesson', label: `Day ${l.day}`, email: l };
+    }),
+    { slug: '99-complete', id: 'complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
+    { slug: '99-data-export', id: 'data-export', kind: 'dataExport', label: 'Data download link', email: course.dataExport },
+    { slug: '99-data-delete', id: 'data-delete', kind: 'dataDelete', label: 'Data deletion link', email: course.dataDelete },
   ];
 }
 

@@ -177,7 +177,7 @@ describe('lessons', () => {
     const article = 'Some words here. You will find that letting go is a gift you give yourself each day.';
     const raw = '---\nday: 1\n---\nMy own opening.\nThen: letting go is a gift you give\nyourself, I think.';
     expect(checkCopiedRuns(article, [{ file: 'content/day-01.md', raw }])).toEqual([
-      'content/day-01.md:5: copies 7 words in a row from the source article ("letting go is a gift you give"); put it in your own words',
+      'content/day-01.md:5: copies 8 words in a row from the source article ("letting go is a gift you give yourself"); put it in your own words',
     ]);
   });
 });
