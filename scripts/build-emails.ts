@@ -2,7 +2,6 @@
 // Usage: tsx scripts/build-emails.ts [--content <dir>] [--out <file>]
 //   (or env LETGO_CONTENT_DIR / LETGO_EMAILS_OUT). Defaults: <repo>/content, <repo>/build/emails.json.
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -11,16 +10,11 @@ import {
 } from './course.js';
 import wrapAnsi from 'wrap-ansi';
 import { escapeHtml } from '../functions/core/message.js';
-import { at, CourseError, parseFinding } from './findings.js';
+import { CourseError, parseFinding } from './findings.js';
+import { compileMjml, type MjmlCache } from './mjml-compile.js';
 import { fillMapped, mapped, type Mapped } from './template-fill.js';
 
 export { CourseError };
-
-interface MjmlError { line?: number; message?: string; tagName?: string; formattedMessage: string }
-interface MjmlOptions { validationLevel: 'strict' | 'soft' | 'skip'; fonts: Record<string, string>; keepComments: boolean }
-type Mjml2Html = (mjml: string, options: MjmlOptions) => Promise<{ html: string; errors: MjmlError[] }>;
-// mjml ships no type declarations; load it through require with an explicit signature.
-const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
@@ -119,43 +113,18 @@ export function readTemplates(dir: string): Templates {
   return { layout: read('layout.mjml'), ...Object.fromEntries(entries) } as Templates;
 }
 
-type MjmlIssue = { line?: number; message?: string; tagName?: string };
-
-/**
- * MJML's complaints about the assembled email, each placed back where its line came from
- * (the layout, the email's template, or the lesson).
- */
-function mjmlFindings(error: unknown, source: Mapped, label: string): CourseError {
-  // mjml's ValidationError carries them as `errors`; a compile that returns them, as `details` (below).
-  const { details = (error as { errors?: MjmlIssue[] }).errors } = error as { details?: MjmlIssue[] };
-  if (!Array.isArray(details) || details.length === 0) {
-    return new CourseError([`${label}: MJML could not compile it (${error instanceof Error ? error.message : String(error)})`]);
-  }
-  return new CourseError(details.map((d) => {
-    const origin = d.line ? source.origins[d.line - 1] : undefined;
-    const where = origin ? at(origin.file, origin.line) : label;
-    return `${where}: ${d.tagName ? `<${d.tagName}> ` : ''}${d.message ?? 'invalid MJML'}${origin?.file === label ? '' : ` (in ${label})`}`;
-  }));
-}
-
 async function compileEmail(
   t: Templates, kind: Kind, label: string, subject: string, preheader: string, totalDays: number,
-  html: Record<string, string | Mapped>, text: Record<string, string>,
+  html: Record<string, string | Mapped>, text: Record<string, string>, cache?: MjmlCache,
 ): Promise<CompiledEmail> {
   const file = `emails/${TEMPLATE[kind]}`;
   const reason = why(kind, totalDays);
   const body = fillMapped(t[`${kind}.mjml`], `${file}.mjml`, { ...html, totalDays: String(totalDays) });
   const mjml = fillMapped(t.layout, 'emails/layout.mjml', { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
     { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') });
-  let result: { html: string; errors: MjmlError[] };
-  try {
-    result = await mjml2html(mjml.text, { validationLevel: 'strict', fonts: {}, keepComments: false });
-  } catch (e) {
-    throw mjmlFindings(e, mjml, label);
-  }
-  if (result.errors.length > 0) throw mjmlFindings({ details: result.errors }, mjml, label);
+  const compiled = await compileMjml(mjml, label, cache);
   const email: CompiledEmail = {
-    subject, preheader, html: result.html,
+    subject, preheader, html: compiled,
     text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, totalDays: String(totalDays), why: reason }, {}, `${file}.txt`).trim())}\n`,
   };
   for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
@@ -184,7 +153,8 @@ function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string,
   };
 }
 
-export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string }
+/** `cache`: a dev server's, so a rebuild recompiles only the emails whose MJML changed (mjml-compile.ts). */
+export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string; cache?: MjmlCache }
 export interface BuildResult { course: CompiledCourse; outFile: string; count: number; largestHtmlBytes: number }
 
 /** Validate content/ and compile every email in memory. Throws CourseError on invalid content. */
@@ -205,10 +175,10 @@ export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {})
   const totalDays = sources.length;
   const lines = fixedLines(totalDays);
   const fixed = async (kind: Exclude<Kind, 'lesson'>): Promise<CompiledEmail> =>
-    compileEmail(t, kind, `emails/${TEMPLATE[kind]}.mjml`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {});
+    compileEmail(t, kind, `emails/${TEMPLATE[kind]}.mjml`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {}, options.cache);
   const lessons = await Promise.all(sources.map(async (lesson) => {
     const { html, text } = lessonTokens(lesson, totalDays);
-    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, totalDays, html, text);
+    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, totalDays, html, text, options.cache);
     return { ...email, day: lesson.day, section: lesson.section, action: lesson.action };
   }));
   return {
