@@ -83,13 +83,21 @@ export function fillTemplate(template: string, values: Record<string, string>, f
 export function wrapText(text: string, width = TEXT_WIDTH): string {
   return text.split('\n').map((line) => {
     if (line.length <= width || line.startsWith('    ')) return line;
+    const key = `${width}:${line}`;
+    const known = wrappedLines.get(key);
+    if (known !== undefined) return known;
     const [, indent = '', marker = ''] = /^((?:> )*[ \t]*)((?:[-*]|\d+\.) )?/.exec(line) ?? [];
     const first = indent + marker;
     const rest = indent + ' '.repeat(marker.length);
     const wrapped = wrapAnsi(line.slice(first.length), width - first.length, { hard: false, trim: true });
-    return wrapped.split('\n').map((l, i) => (i === 0 ? first : rest) + l).join('\n');
+    const result = wrapped.split('\n').map((l, i) => (i === 0 ? first : rest) + l).join('\n');
+    if (wrappedLines.size >= 5_000) wrappedLines.clear();
+    wrappedLines.set(key, result);
+    return result;
   }).join('\n');
 }
+/** wrap-ansi takes about 15 ms a lesson; paragraphs repeat across emails and across a dev server's rebuilds. */
+const wrappedLines = new Map<string, string>();
 
 /** Every `{{...}}` must be an allowed placeholder, no stray braces, and every required one present. */
 export function checkPlaceholders(label: string, part: string, content: string, required: readonly string[]): void {

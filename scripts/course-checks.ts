@@ -110,9 +110,7 @@ export const COPY_RUN = 7;
  * source article. Each run found is named once, at the line of the lesson file where it starts.
  */
 export function checkCopiedRuns(article: string, lessons: ReadonlyArray<{ file: string; raw: string }>): string[] {
-  const source = copyWords(article);
-  const runs = new Set<string>();
-  for (let i = 0; i + COPY_RUN <= source.length; i++) runs.add(source.slice(i, i + COPY_RUN).join(' '));
+  const runs = articleRuns(article);
   return lessons.flatMap(({ file, raw }) => {
     // Each word with the line it sits on, so a run found can name where it starts.
     const words = raw.split('\n').flatMap((text, i) => copyWords(text).map((word) => ({ word, line: i + 1 })));
@@ -130,4 +128,15 @@ export function checkCopiedRuns(article: string, lessons: ReadonlyArray<{ file: 
     }
     return found;
   });
+}
+
+/** The article's runs of COPY_RUN words, kept for the last article seen (a dev server checks on every save). */
+let lastArticle: { text: string; runs: Set<string> } | undefined;
+function articleRuns(article: string): Set<string> {
+  if (lastArticle?.text === article) return lastArticle.runs;
+  const source = copyWords(article);
+  const runs = new Set<string>();
+  for (let i = 0; i + COPY_RUN <= source.length; i++) runs.add(source.slice(i, i + COPY_RUN).join(' '));
+  lastArticle = { text: article, runs };
+  return runs;
 }

@@ -7,7 +7,7 @@ import { formatFinding, type Finding } from './findings.js';
 import { allFindings, lintCourse, type EmailReport, type LintReport } from './lint/lint-course.js';
 import { installedFilters, points, startSpamFilters, type Filters } from './spam-filters.js';
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const kb = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 function emailLine(e: EmailReport): string {
   const f = e.figures;

@@ -26,7 +26,7 @@ export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string; HASH_KEY
   return secrets;
 }
 
-export function appEnv(port = PORT): Record<string, string> {
+export function appEnv(port = PORT, dataDir = DATA_DIR): Record<string, string> {
   return {
     TABLE_NAME: process.env.TABLE_NAME || 'letgo-local',
     BASE_URL: process.env.BASE_URL || `http://localhost:${port}`,
@@ -36,7 +36,7 @@ export function appEnv(port = PORT): Record<string, string> {
     SAFETY_RESOURCES_URL: process.env.SAFETY_RESOURCES_URL || '',
     UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO || 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS || '',
-    ...localSecrets(),
+    ...localSecrets(dataDir),
   };
 }
 
@@ -48,17 +48,17 @@ export function parseSpeed(value: string | undefined): number {
   return speed;
 }
 
-/** The settings that reach the stack running on DATA_DIR, or why none can be reached (said in one line). */
-export function localStackEnv(): { env: Record<string, string> } | { problem: string } {
-  const found = findStack(DATA_DIR);
+/** The settings that reach the stack running on `dataDir`, or why none can be reached (said in one line). */
+export function localStackEnv(dataDir = DATA_DIR): { env: Record<string, string> } | { problem: string } {
+  const found = findStack(dataDir);
   if (found && 'running' in found) {
     const { dynamoUrl, sesUrl, baseUrl, tableName, appPort } = found.running;
-    return { env: { ...appEnv(appPort), ...engineEnv({ dynamoUrl, sesUrl }), BASE_URL: baseUrl, TABLE_NAME: tableName } };
+    return { env: { ...appEnv(appPort, dataDir), ...engineEnv({ dynamoUrl, sesUrl }), BASE_URL: baseUrl, TABLE_NAME: tableName } };
   }
   return {
     problem: found
-      ? `The local stack on ${DATA_DIR}/ (pid ${found.starting.pid}) is still starting: try again in a moment.`
-      : `No local stack is running on ${DATA_DIR}/: start one with npm start (or set DATA_DIR to the folder it runs on).`,
+      ? `The local stack on ${dataDir}/ (pid ${found.starting.pid}) is still starting: try again in a moment.`
+      : `No local stack is running on ${dataDir}/: start one with npm start (or set DATA_DIR to the folder it runs on).`,
   };
 }
 

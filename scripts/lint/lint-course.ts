@@ -22,6 +22,8 @@ export const ARTICLE_FILE = path.resolve(ROOT, '../shared/source/article.txt');
 export type Spam = { spamassassin?: Verdict; rspamd?: Verdict };
 export type EmailReport = {
   item: PreviewEmail;
+  /** What the report depends on (the compiled email and its source files): equal keys, equal reports. */
+  key: string;
   home: { file: string; line: number };
   figures: EmailFigures;
   findings: Finding[];
@@ -47,6 +49,8 @@ export type LintOptions = {
   course?: CompiledCourse;
   /** Started filters score every email; without, spam scores are reported as skipped. */
   spam?: Filters;
+  /** The last report (a dev server's): an email whose key is unchanged keeps its report, spam scores included. */
+  previous?: LintReport;
 };
 
 const relative = (file: string) => path.relative(process.cwd(), file) || file;
@@ -61,7 +65,7 @@ function sourcesFor(item: PreviewEmail, lesson: LessonSource | undefined, templa
   return [...own, read(`${template}.mjml`), read(`${template}.txt`), read('layout.mjml')];
 }
 
-async function scoreSpam(filters: Filters, raw: string, home: EmailReport['home']): Promise<{ spam: Spam; findings: Finding[] }> {
+export async function scoreSpam(filters: Filters, raw: string, home: EmailReport['home']): Promise<{ spam: Spam; findings: Finding[] }> {
   const [spamassassin, rspamd] = await Promise.all([filters.spamassassin?.score(raw), filters.rspamd?.score(raw)]);
   const findings: Finding[] = [];
   if (spamassassin && spamassassin.total > SPAMASSASSIN_LIMIT) {
@@ -86,11 +90,17 @@ export async function lintCourse(options: LintOptions = {}): Promise<LintReport>
   const loaded = loadCourse(contentDir);
   const lessonFile = new Map(loaded.lessons.map((l) => [Number(l.data.day), l]));
   const serviceOrigin = new URL(PRODUCTION_SAMPLE.baseUrl).origin;
-  const emails = await Promise.all((await rawMessages(course)).map(async ({ item, raw }) => {
-    const parsed = await simpleParser(raw);
-    const sent = { html: typeof parsed.html === 'string' ? parsed.html : '', text: parsed.text ?? '' };
+  const previous = new Map(options.previous?.emails.map((e) => [e.key, e]));
+  const emails = await Promise.all((await rawMessages(course)).map(async ({ item, raw }): Promise<EmailReport> => {
     const lesson = item.kind === 'lesson' && 'day' in item.email ? lessonFile.get(Number(item.email.day)) : undefined;
     const sources = sourcesFor(item, lesson, templatesDir);
+    const { subject, preheader, html, text } = item.email;
+    const key = [item.id, subject, preheader, html, text, ...sources.map((source) => source.text)].join('\u0000');
+    // Parsing the message back is most of the lint's time: an unchanged email keeps what it had.
+    const known = previous.get(key);
+    if (known && (known.spam || !options.spam)) return { ...known, item, findings: [...known.findings] };
+    const parsed = await simpleParser(raw);
+    const sent = { html: typeof parsed.html === 'string' ? parsed.html : '', text: parsed.text ?? '' };
     const home = lesson ? { file: lesson.file, line: lesson.lines?.fields.subject ?? 1 } : { file: sources[0]?.file ?? '', line: 1 };
     const facts: EmailFacts = {
       kind: item.kind === 'lesson' ? 'lesson' : 'notice',
@@ -103,7 +113,7 @@ export async function lintCourse(options: LintOptions = {}): Promise<LintReport>
       sources,
       serviceOrigin,
     };
-    const report: EmailReport = { item, home, figures: emailFigures(facts), findings: checkEmail(facts), raw, sent };
+    const report: EmailReport = { item, key, home, figures: emailFigures(facts), findings: checkEmail(facts), raw, sent };
     if (options.spam) {
       const { spam, findings } = await scoreSpam(options.spam, raw, home);
       report.spam = spam;
