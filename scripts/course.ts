@@ -115,8 +115,10 @@ export function validateCourse(lessons: LessonSource[], sections: unknown, secti
     }
   }
   if (lessons.length === 0) errors.push(`${path.join(dir, dayFileName(1))}: missing (a course has 1 to ${MAX_DAYS} lessons, one file each)`);
+  // A day whose file is there but says something else already has its own error: not "missing" too.
+  const named = new Set(lessons.map((l) => path.basename(l.file)));
   for (let day = 1; day <= totalDays; day++) {
-    if (!byDay.has(day)) errors.push(`${path.join(dir, dayFileName(day))}: missing (no lesson for day ${day})`);
+    if (!byDay.has(day) && !named.has(dayFileName(day))) errors.push(`${path.join(dir, dayFileName(day))}: missing (no lesson for day ${day})`);
   }
   for (const s of validSections) {
     if (!usedSections.has(s.id)) errors.push(`${sectionsFile}: section "${s.id}" is used by no lesson`);
