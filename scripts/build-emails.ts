@@ -35,7 +35,7 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
-const why = (kind: Kind, totalDays: number): string => kind === 'lesson'
+export const why = (kind: Kind, totalDays: number): string => kind === 'lesson'
   ? `You are getting this because you signed up for Let Go’s ${totalDays}-day course and confirmed by email.`
   : WHY[kind];
 const WHY: Record<Exclude<Kind, 'lesson'>, string> = {

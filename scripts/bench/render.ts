@@ -5,7 +5,7 @@ import course from '../../build/emails.json' with { type: 'json' };
 import { escapeHtml, greetingFor, type CompiledCourse } from '../../functions/core/message.js';
 import { composeMessage } from '../../functions/core/mime.js';
 import { readerLinks } from '../../functions/services/deps.js';
-import { fillTemplate, readTemplates } from '../build-emails.js';
+import { fillTemplate, readTemplates, why } from '../build-emails.js';
 import { loadCourse, markdownToHtml, toLessons } from '../course.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { benchConfig, benchDeps, NOW, reader, sinkMailer } from './readers.js';
@@ -32,7 +32,7 @@ function lessonSources(): string[] {
       {},
       'emails/lesson.mjml',
     );
-    const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader) };
+    const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader), why: escapeHtml(why('lesson', TOTAL_DAYS)) };
     return fillTemplate(templates.layout, values, { preferences: true }, 'emails/layout.mjml');
   });
 }
