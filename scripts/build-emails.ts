@@ -2,27 +2,26 @@
 // Usage: tsx scripts/build-emails.ts [--content <dir>] [--out <file>]
 //   (or env LETGO_CONTENT_DIR / LETGO_EMAILS_OUT). Defaults: <repo>/content, <repo>/build/emails.json.
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  TOTAL_DAYS, loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
+  loadCourse, markdownToHtml, markdownToText, toLessons, validateCourse,
   type CompiledCourse, type CompiledEmail, type Lesson,
 } from './course.js';
 import wrapAnsi from 'wrap-ansi';
 import { escapeHtml } from '../functions/core/message.js';
+import { CourseError, parseFinding } from './findings.js';
+import { compileMjml, type MjmlCache } from './mjml-compile.js';
+import { fillMapped, mapped, type Mapped } from './template-fill.js';
 
-interface MjmlError { formattedMessage: string }
-interface MjmlOptions { validationLevel: 'strict' | 'soft' | 'skip'; fonts: Record<string, string>; keepComments: boolean }
-type Mjml2Html = (mjml: string, options: MjmlOptions) => Promise<{ html: string; errors: MjmlError[] }>;
-// mjml ships no type declarations; load it through require with an explicit signature.
-const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
+export { CourseError };
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
 type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
-const TEMPLATE: Record<Kind, string> = {
+/** Each kind of email's template, `emails/<name>.mjml` and `.txt`. */
+export const TEMPLATE: Record<Kind, string> = {
   confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
   dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
 };
@@ -36,19 +35,21 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
-const WHY: Record<Kind, string> = {
+export const why = (kind: Kind, totalDays: number): string => kind === 'lesson'
+  ? `You are getting this because you signed up for Let Go’s ${totalDays}-day course and confirmed by email.`
+  : WHY[kind];
+const WHY: Record<Exclude<Kind, 'lesson'>, string> = {
   confirmation: 'You are getting this because this address was entered on the Let Go sign-up form.',
   alreadyEnrolled: 'You are getting this because this address was entered on the Let Go sign-up form.',
   complete: 'You are getting this because this address was entered on the Let Go sign-up form.',
   dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
   dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
-  lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
 };
 /** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
 export const TEXT_WIDTH = 76;
-const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> = {
+const fixedLines = (totalDays: number): Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> => ({
   confirmation: {
-    subject: 'Please confirm: your 21-day Let Go course',
+    subject: `Please confirm: your ${totalDays}-day Let Go course`,
     preheader: 'One click and your first lesson is on its way.',
   },
   alreadyEnrolled: {
@@ -57,7 +58,7 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
   },
   complete: {
     subject: 'You finished Let Go (take it again?)',
-    preheader: 'You completed all 21 days. Restart from Day 1 whenever you like.',
+    preheader: `You completed all ${totalDays} days. Restart from Day 1 whenever you like.`,
   },
   dataExport: {
     subject: 'Your Let Go data: download link',
@@ -67,32 +68,11 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
     subject: 'Confirm: delete your Let Go data',
     preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
   },
-};
+});
 
-export class CourseError extends Error {
-  constructor(readonly errors: string[]) {
-    super(`invalid course:\n${errors.map((e) => `  - ${e}`).join('\n')}`);
-    this.name = 'CourseError';
-  }
-}
-
-
-/**
- * Fill build-time tokens in a template: `[[name]]` is replaced by values[name] (single pass, so
- * inserted values are never re-scanned) and `[[#flag]]...[[/flag]]` is kept only if flags[flag].
- */
-export function fillTemplate(
-  template: string, values: Record<string, string>, flags: Record<string, boolean>, file: string,
-): string {
-  const withBlocks = template.replace(/\[\[#(\w+)\]\]([\s\S]*?)\[\[\/\1\]\]/g, (_m, name: string, inner: string) => {
-    if (!(name in flags)) throw new Error(`${file}: unknown block [[#${name}]]`);
-    return flags[name] ? inner : '';
-  });
-  return withBlocks.replace(/\[\[([^\]]*)\]\]/g, (_m, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`${file}: unknown build token [[${name}]]`);
-    return value;
-  });
+/** Build-time tokens as before; where lines came from is kept only where MJML errors need it (compileEmail). */
+export function fillTemplate(template: string, values: Record<string, string>, flags: Record<string, boolean>, file: string): string {
+  return fillMapped(template, file, values, flags).text;
 }
 
 /**
@@ -103,25 +83,33 @@ export function fillTemplate(
 export function wrapText(text: string, width = TEXT_WIDTH): string {
   return text.split('\n').map((line) => {
     if (line.length <= width || line.startsWith('    ')) return line;
+    const key = `${width}:${line}`;
+    const known = wrappedLines.get(key);
+    if (known !== undefined) return known;
     const [, indent = '', marker = ''] = /^((?:> )*[ \t]*)((?:[-*]|\d+\.) )?/.exec(line) ?? [];
     const first = indent + marker;
     const rest = indent + ' '.repeat(marker.length);
     const wrapped = wrapAnsi(line.slice(first.length), width - first.length, { hard: false, trim: true });
-    return wrapped.split('\n').map((l, i) => (i === 0 ? first : rest) + l).join('\n');
+    const result = wrapped.split('\n').map((l, i) => (i === 0 ? first : rest) + l).join('\n');
+    if (wrappedLines.size >= 5_000) wrappedLines.clear();
+    wrappedLines.set(key, result);
+    return result;
   }).join('\n');
 }
+/** wrap-ansi takes about 15 ms a lesson; paragraphs repeat across emails and across a dev server's rebuilds. */
+const wrappedLines = new Map<string, string>();
 
 /** Every `{{...}}` must be an allowed placeholder, no stray braces, and every required one present. */
 export function checkPlaceholders(label: string, part: string, content: string, required: readonly string[]): void {
   const found = new Set<string>();
   const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => {
-    if (!required.includes(name)) throw new Error(`${label}: placeholder ${m} is not allowed in ${part}`);
+    if (!required.includes(name)) throw new CourseError([`${label}: placeholder ${m} is not allowed in ${part}`]);
     found.add(name);
     return '';
   });
-  if (rest.includes('{{') || rest.includes('}}')) throw new Error(`${label}: stray "{{" or "}}" in ${part}`);
+  if (rest.includes('{{') || rest.includes('}}')) throw new CourseError([`${label}: stray "{{" or "}}" in ${part}`]);
   const missing = part === 'subject' ? [] : required.filter((n) => !found.has(n));
-  if (missing.length > 0) throw new Error(`${label}: ${part} lacks ${missing.map((n) => `{{${n}}}`).join(', ')}`);
+  if (missing.length > 0) throw new CourseError([`${label}: ${part} lacks ${missing.map((n) => `{{${n}}}`).join(', ')}`]);
 }
 
 type Templates = Record<'layout' | `${Kind}.mjml` | `${Kind}.txt`, string>;
@@ -134,41 +122,34 @@ export function readTemplates(dir: string): Templates {
 }
 
 async function compileEmail(
-  t: Templates, kind: Kind, label: string, subject: string, preheader: string,
-  html: Record<string, string>, text: Record<string, string>,
+  t: Templates, kind: Kind, label: string, subject: string, preheader: string, totalDays: number,
+  html: Record<string, string | Mapped>, text: Record<string, string>, cache?: MjmlCache,
 ): Promise<CompiledEmail> {
   const file = `emails/${TEMPLATE[kind]}`;
-  const body = fillTemplate(t[`${kind}.mjml`], html, {}, `${file}.mjml`);
-  const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(WHY[kind]) },
-    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
-  let result: { html: string; errors: MjmlError[] };
-  try {
-    result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, keepComments: false });
-  } catch (e) {
-    throw new Error(`${label}: MJML compile failed (${file}.mjml + emails/layout.mjml): ${e instanceof Error ? e.message : String(e)}`);
-  }
-  if (result.errors.length > 0) {
-    throw new Error(`${label}: MJML errors:\n${result.errors.map((e) => e.formattedMessage).join('\n')}`);
-  }
+  const reason = why(kind, totalDays);
+  const body = fillMapped(t[`${kind}.mjml`], `${file}.mjml`, { ...html, totalDays: String(totalDays) });
+  const mjml = fillMapped(t.layout, 'emails/layout.mjml', { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
+    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') });
+  const compiled = await compileMjml(mjml, label, cache);
   const email: CompiledEmail = {
-    subject, preheader, html: result.html,
-    text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, why: WHY[kind] }, {}, `${file}.txt`).trim())}\n`,
+    subject, preheader, html: compiled,
+    text: `${wrapText(fillTemplate(t[`${kind}.txt`], { ...text, totalDays: String(totalDays), why: reason }, {}, `${file}.txt`).trim())}\n`,
   };
   for (const part of ['subject', 'html', 'text'] as const) checkPlaceholders(label, part, email[part], PLACEHOLDERS[kind]);
   const bytes = Buffer.byteLength(email.html, 'utf8');
-  if (bytes >= MAX_HTML_BYTES) throw new Error(`${label}: html is ${bytes} bytes (limit ${MAX_HTML_BYTES})`);
+  if (bytes >= MAX_HTML_BYTES) throw new CourseError([`${label}: html is ${bytes} bytes (limit ${MAX_HTML_BYTES})`]);
   return email;
 }
 
-function lessonTokens(lesson: Lesson): { html: Record<string, string>; text: Record<string, string> } {
-  const common = { day: String(lesson.day), totalDays: String(TOTAL_DAYS) };
+function lessonTokens(lesson: Lesson, totalDays: number): { html: Record<string, string | Mapped>; text: Record<string, string> } {
+  const common = { day: String(lesson.day) };
   return {
     html: {
       ...common,
-      progressPercent: String(Math.round((lesson.day / TOTAL_DAYS) * 1000) / 10),
+      progressPercent: String(Math.round((lesson.day / totalDays) * 1000) / 10),
       subject: escapeHtml(lesson.subject),
       action: escapeHtml(lesson.action),
-      body: markdownToHtml(lesson.body),
+      body: mapped(markdownToHtml(lesson.body), { file: lesson.file, line: lesson.bodyLine ?? 1 }),
     },
     text: {
       ...common,
@@ -180,28 +161,37 @@ function lessonTokens(lesson: Lesson): { html: Record<string, string>; text: Rec
   };
 }
 
-export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string }
+/** `cache`: a dev server's, so a rebuild recompiles only the emails whose MJML changed (mjml-compile.ts). */
+export interface BuildOptions { contentDir?: string; outFile?: string; templatesDir?: string; cache?: MjmlCache }
 export interface BuildResult { course: CompiledCourse; outFile: string; count: number; largestHtmlBytes: number }
 
-/** Validate the course, compile all emails and write the JSON. Throws CourseError on invalid content. */
-export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
-  const contentDir = options.contentDir ?? path.join(ROOT, 'content');
-  const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
-  const loaded = loadCourse(contentDir);
-  const errors = [...loaded.errors, ...validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile)];
+/** Validate content/ and compile every email in memory. Throws CourseError on invalid content. */
+export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {}): Promise<CompiledCourse> {
+  const loaded = loadCourse(options.contentDir ?? path.join(ROOT, 'content'));
+  // A file that could not be read is not also "missing".
+  const unreadable = new Set(loaded.errors.map((e) => parseFinding(e).file));
+  const invalid = validateCourse(loaded.lessons, loaded.sections, loaded.sectionsFile).filter((e) => {
+    const { file, message } = parseFinding(e);
+    return !(unreadable.has(file) && message.startsWith('missing'));
+  });
+  const errors = [...loaded.errors, ...invalid];
   if (errors.length > 0) throw new CourseError(errors);
 
   const t = readTemplates(options.templatesDir ?? path.join(ROOT, 'emails'));
+  const sources = toLessons(loaded.lessons);
+  // Validated: days 1..N, each once.
+  const totalDays = sources.length;
+  const lines = fixedLines(totalDays);
   const fixed = async (kind: Exclude<Kind, 'lesson'>): Promise<CompiledEmail> =>
-    compileEmail(t, kind, `${kind} email`, FIXED[kind].subject, FIXED[kind].preheader, {}, {});
-  const lessons = await Promise.all(toLessons(loaded.lessons).map(async (lesson) => {
-    const { html, text } = lessonTokens(lesson);
-    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, html, text);
+    compileEmail(t, kind, `emails/${TEMPLATE[kind]}.mjml`, lines[kind].subject, lines[kind].preheader, totalDays, {}, {}, options.cache);
+  const lessons = await Promise.all(sources.map(async (lesson) => {
+    const { html, text } = lessonTokens(lesson, totalDays);
+    const email = await compileEmail(t, 'lesson', lesson.file, lesson.subject, lesson.preheader, totalDays, html, text, options.cache);
     return { ...email, day: lesson.day, section: lesson.section, action: lesson.action };
   }));
-  const course: CompiledCourse = {
+  return {
     version: 1,
-    totalDays: 21,
+    totalDays,
     confirmation: await fixed('confirmation'),
     alreadyEnrolled: await fixed('alreadyEnrolled'),
     complete: await fixed('complete'),
@@ -209,12 +199,18 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
     dataDelete: await fixed('dataDelete'),
     lessons,
   };
+}
+
+/** compileCourse, then write the JSON (and notices.json beside it). */
+export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
+  const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
+  const course = await compileCourse(options);
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
-  // The notice worker only ever sends these; a file without the 21 lessons keeps its bundle small.
+  // The notice worker only ever sends these; a file without the lessons keeps its bundle small.
   const notices: CompiledCourse = { ...course, lessons: [] };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...course.lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

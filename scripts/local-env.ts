@@ -26,7 +26,7 @@ export function localSecrets(dataDir = DATA_DIR): { TOKEN_KEYS: string; HASH_KEY
   return secrets;
 }
 
-export function appEnv(port = PORT): Record<string, string> {
+export function appEnv(port = PORT, dataDir = DATA_DIR): Record<string, string> {
   return {
     TABLE_NAME: process.env.TABLE_NAME || 'letgo-local',
     BASE_URL: process.env.BASE_URL || `http://localhost:${port}`,
@@ -36,7 +36,7 @@ export function appEnv(port = PORT): Record<string, string> {
     SAFETY_RESOURCES_URL: process.env.SAFETY_RESOURCES_URL || '',
     UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO || 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS || '',
-    ...localSecrets(),
+    ...localSecrets(dataDir),
   };
 }
 
@@ -48,21 +48,33 @@ export function parseSpeed(value: string | undefined): number {
   return speed;
 }
 
+/** The settings that reach the stack running on `dataDir`, or why none can be reached (said in one line). */
+export function localStackEnv(dataDir = DATA_DIR): { env: Record<string, string> } | { problem: string } {
+  const found = findStack(dataDir);
+  if (found && 'running' in found) {
+    const { dynamoUrl, sesUrl, baseUrl, tableName, appPort } = found.running;
+    return { env: { ...appEnv(appPort, dataDir), ...engineEnv({ dynamoUrl, sesUrl }), BASE_URL: baseUrl, TABLE_NAME: tableName } };
+  }
+  return {
+    problem: found
+      ? `The local stack on ${dataDir}/ (pid ${found.starting.pid}) is still starting: try again in a moment.`
+      : `No local stack is running on ${dataDir}/: start one with npm start (or set DATA_DIR to the folder it runs on).`,
+  };
+}
+
 /**
- * For the commands that talk to a running `npm start` (drip, privacy, breaker): finds it from
- * DATA_DIR/stack.json and points the SDK and the settings at it, whatever ports it chose.
+ * For the commands that talk to a running `npm start` (drip, privacy, breaker, send-test): finds it
+ * from DATA_DIR/stack.json and points the SDK and the settings at it, whatever ports it chose.
  * With no stack running, an engine you name in AWS_ENDPOINT_URL_DYNAMODB is used as it is;
  * otherwise the command stops with one line saying so (exit code 1). For command lines only.
  */
 export function useLocalStack(): void {
-  const found = findStack(DATA_DIR);
-  if (found && 'running' in found) {
-    const { dynamoUrl, sesUrl, baseUrl, tableName, appPort } = found.running;
-    Object.assign(process.env, engineEnv({ dynamoUrl, sesUrl }), { BASE_URL: baseUrl, TABLE_NAME: tableName });
-    Object.assign(process.env, appEnv(appPort));
+  const stack = localStackEnv();
+  if ('env' in stack) {
+    Object.assign(process.env, stack.env);
     return;
   }
-  if (!found && process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+  if (!findStack(DATA_DIR) && process.env.AWS_ENDPOINT_URL_DYNAMODB) {
     Object.assign(process.env, {
       ...engineEnv({
         dynamoUrl: process.env.AWS_ENDPOINT_URL_DYNAMODB,
@@ -72,10 +84,6 @@ export function useLocalStack(): void {
     });
     return;
   }
-  console.error(
-    found
-      ? `The local stack on ${DATA_DIR}/ (pid ${found.starting.pid}) is still starting: try again in a moment.`
-      : `No local stack is running on ${DATA_DIR}/: start one with npm start (or set DATA_DIR to the folder it runs on).`,
-  );
+  console.error(stack.problem);
   process.exit(1);
 }

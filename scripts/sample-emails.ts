@@ -14,7 +14,8 @@ import type { ServiceDeps } from '../functions/services/deps.js';
 import { sendTemplate } from '../functions/services/notify.js';
 
 export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete' | 'dataExport' | 'dataDelete';
-export interface PreviewEmail { slug: string; kind: EmailKind; label: string; email: CompiledEmail }
+/** `id`: how commands name it (`day-03`, `confirmation`); `slug` also sorts it, for file names. */
+export interface PreviewEmail { slug: string; id: string; kind: EmailKind; label: string; email: CompiledEmail }
 export interface FilledEmail { subject: string; preheader: string; html: string; text: string }
 
 /** The sample reader's record: link ids as the notice worker assigns them (8 and 6 random bytes). */
@@ -47,20 +48,37 @@ export const PRODUCTION_SAMPLE: ServiceDeps['config'] = {
   hashKey: Buffer.alloc(32, 8),
 };
 
+/**
+ * One email sent to `confirmed` (or, for the confirmation, to `pending`) exactly as production
+ * sends it (services/notify.ts, composeMessage): the confirmation greets no one by name, a data
+ * link carries the record's nonce.
+ */
+export function sendSample(deps: ServiceDeps, item: PreviewEmail, reader: { pending: Subscriber; confirmed: Subscriber }, now: Date, nonce = SAMPLE_LINK.nonce) {
+  const sub = item.kind === 'confirmation' ? reader.pending : reader.confirmed;
+  const values = item.kind === 'confirmation'
+    ? { greeting: greetingFor(undefined) }
+    : item.kind.startsWith('data')
+      ? { dataUrl: `${deps.config.baseUrl}/data?t=${signRecordLink(deps.config.keys, 'data', { linkId: sub.linkId ?? '', secret: nonce })}` }
+      : {};
+  return sendTemplate(deps, sub, item.email, now, values);
+}
+
+/** A reader record for sample sends: pending, then confirmed, with the link ids given. */
+export function sampleReader(email: string, now: Date, link: { linkId: string; linkSecret: string; optinId: string }, firstName?: string) {
+  const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sample', formVersion: '1' };
+  const pending = newPending({ email, firstName, timezone: 'Europe/London', sendHour: 8, consent }, link.optinId, now, 0, link);
+  return { pending, confirmed: activate(pending, now) };
+}
+
 /** Each email exactly as the send path builds it for a reader (services/notify.ts, composeMessage). */
 export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SAMPLE): Promise<Array<{ item: PreviewEmail; raw: string }>> {
   const mailer = createCapturingMailer();
   const now = new Date('2026-12-01T08:00:00Z');
   const deps: ServiceDeps = { store: createMemoryStore(), mailer, clock: { now: () => now }, course, config, limiter: createMemoryRateLimiter() };
-  const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sample', formVersion: '1' };
-  const pending = newPending({ email: 'sam.reader@example.net', firstName: 'Sam', timezone: 'Europe/London', sendHour: 8, consent }, SAMPLE_LINK.optinId, now, 0, SAMPLE_LINK);
-  const reader: Subscriber = activate(pending, now);
+  const reader = sampleReader('sam.reader@example.net', now, SAMPLE_LINK, 'Sam');
   const out: Array<{ item: PreviewEmail; raw: string }> = [];
   for (const item of previewEmails(course)) {
-    // What the send path passes: the confirmation greets no one by name; a data link carries its nonce.
-    const sub = item.kind === 'confirmation' ? pending : reader;
-    const values = item.kind === 'confirmation' ? { greeting: greetingFor(undefined) } : item.kind.startsWith('data') ? { dataUrl: `${config.baseUrl}/data?t=${signRecordLink(config.keys, 'data', { linkId: SAMPLE_LINK.linkId, secret: SAMPLE_LINK.nonce })}` } : {};
-    await sendTemplate(deps, sub, item.email, now, values);
+    await sendSample(deps, item, reader, now);
     out.push({ item, raw: mailer.sent.at(-1)?.raw ?? '' });
   }
   return out;
@@ -69,14 +87,15 @@ export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SA
 /** The 26 emails a reader can receive, in the order they would arrive. */
 export function previewEmails(course: CompiledCourse): PreviewEmail[] {
   return [
-    { slug: '00-confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
-    { slug: '00-already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
-    ...course.lessons.map((l): PreviewEmail => ({
-      slug: `day-${String(l.day).padStart(2, '0')}`, kind: 'lesson', label: `Day ${l.day}`, email: l,
-    })),
-    { slug: '99-complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
-    { slug: '99-data-export', kind: 'dataExport', label: 'Data download link', email: course.dataExport },
-    { slug: '99-data-delete', kind: 'dataDelete', label: 'Data deletion link', email: course.dataDelete },
+    { slug: '00-confirmation', id: 'confirmation', kind: 'confirmation', label: 'Confirmation', email: course.confirmation },
+    { slug: '00-already-enrolled', id: 'already-enrolled', kind: 'alreadyEnrolled', label: 'Already enrolled', email: course.alreadyEnrolled },
+    ...course.lessons.map((l): PreviewEmail => {
+      const slug = `day-${String(l.day).padStart(2, '0')}`;
+      return { slug, id: slug, kind: 'lesson', label: `Day ${l.day}`, email: l };
+    }),
+    { slug: '99-complete', id: 'complete', kind: 'complete', label: 'Course complete (signs up again)', email: course.complete },
+    { slug: '99-data-export', id: 'data-export', kind: 'dataExport', label: 'Data download link', email: course.dataExport },
+    { slug: '99-data-delete', id: 'data-delete', kind: 'dataDelete', label: 'Data deletion link', email: course.dataDelete },
   ];
 }
 

@@ -6,7 +6,8 @@ export type CompiledEmail = { subject: string; preheader: string; html: string; 
 export type CompiledLesson = CompiledEmail & { day: number; section: string; action: string };
 export type CompiledCourse = {
   version: 1;
-  totalDays: 21;
+  /** The number of lessons, days 1..totalDays (content/ decides: 1 to 60). */
+  totalDays: number;
   confirmation: CompiledEmail;
   alreadyEnrolled: CompiledEmail;
   complete: CompiledEmail;

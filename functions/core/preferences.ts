@@ -1,5 +1,5 @@
 import { MIN_GAP_MS, nextLessonDue } from './schedule.js';
-import { scheduled, TOTAL_DAYS, type Subscriber } from './subscriber.js';
+import { scheduled, type Subscriber } from './subscriber.js';
 
 /**
  * What a reader can change from the preferences page, as pure transitions.
@@ -34,10 +34,13 @@ export function canRestart(sub: Subscriber): boolean {
   return (sub.status === 'active' || sub.status === 'paused' || sub.status === 'completed') && !sub.claim;
 }
 
-/** Back to day 1 at the next send hour; what was sent before stays on record. */
-export function restart(sub: Subscriber, now: Date): Subscriber {
+/**
+ * Back to day 1 at the next send hour; what was sent before stays on record. `fromDay` is the
+ * lesson that would have come next: one past the last (`totalDays`) for a finished course.
+ */
+export function restart(sub: Subscriber, now: Date, totalDays: number): Subscriber {
   const { pausedUntil: _until, completedAt: _done, ...rest } = sub;
-  const fromDay = sub.status === 'completed' ? TOTAL_DAYS + 1 : (sub.nextDay ?? 1);
+  const fromDay = sub.status === 'completed' ? totalDays + 1 : (sub.nextDay ?? 1);
   const restarts = [...(sub.restarts ?? []), { at: now.toISOString(), fromDay }];
   return scheduled({ ...rest, status: 'active', restarts }, 1, nextSlot(sub, now));
 }

@@ -52,7 +52,6 @@ export interface Subscriber {
   version: number;
 }
 
-export const TOTAL_DAYS = 21;
 export const DUE_SHARDS = 16;
 export const PENDING_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 export const NOTICE_INTERVAL_MS = 10 * 60 * 1000;
@@ -170,8 +169,8 @@ export function claimLesson(sub: Subscriber, claimId: string, now: Date, leaseMs
  * Idempotent by MessageId: a write retried after its reply was lost finds the
  * send already there and changes nothing (returns `sub` itself).
  */
-export function recordSend(sub: Subscriber, send: SendRecord, claimId = sub.claim?.id): Subscriber {
-  return advance(sub, send, claimId, () => nextLessonDue(new Date(send.at), sub.timezone, sub.sendHour).getTime());
+export function recordSend(sub: Subscriber, send: SendRecord, totalDays: number, claimId = sub.claim?.id): Subscriber {
+  return advance(sub, send, totalDays, claimId, () => nextLessonDue(new Date(send.at), sub.timezone, sub.sendHour).getTime());
 }
 
 /**
@@ -180,18 +179,31 @@ export function recordSend(sub: Subscriber, send: SendRecord, claimId = sub.clai
  * refusing the write): the same record, due a day after the send with no zone
  * arithmetic, so the lesson is never sent again and the course goes on.
  */
-export function recordSendFallback(sub: Subscriber, send: SendRecord, claimId = sub.claim?.id): Subscriber {
-  return advance(sub, send, claimId, () => Date.parse(send.at) + DAY_MS);
+export function recordSendFallback(sub: Subscriber, send: SendRecord, totalDays: number, claimId = sub.claim?.id): Subscriber {
+  return advance(sub, send, totalDays, claimId, () => Date.parse(send.at) + DAY_MS);
 }
 
-function advance(sub: Subscriber, send: SendRecord, claimId: string | undefined, nextDue: () => number): Subscriber {
+/** The course is over once its last lesson (`totalDays`, the compiled course's length) went out. */
+function advance(sub: Subscriber, send: SendRecord, totalDays: number, claimId: string | undefined, nextDue: () => number): Subscriber {
   if (sub.sends.some((known) => known.messageId === send.messageId)) return sub;
   const recorded = { ...sub, sends: [...sub.sends, send] };
   const ours = sub.claim !== undefined && sub.claim.id === claimId && sub.claim.day === send.day;
   if (!ours) return recorded;
   if (sub.status !== 'active') return { ...recorded, claim: undefined };
-  if (send.day >= TOTAL_DAYS) return { ...withoutSchedule(recorded), status: 'completed', completedAt: send.at };
+  if (send.day >= totalDays) return { ...withoutSchedule(recorded), status: 'completed', completedAt: send.at };
   return scheduled(recorded, send.day + 1, nextDue());
+}
+
+/**
+ * A deploy shortened the course below the lesson this reader is due next: the course is
+ * over for them, nothing is sent (lessons they already had are never sent again).
+ * Returns `sub` itself when their next lesson still exists.
+ */
+export function finishShortenedCourse(sub: Subscriber, totalDays: number, now: Date): Subscriber {
+  if ((sub.status !== 'active' && sub.status !== 'paused') || sub.nextDay === undefined || sub.nextDay <= totalDays) return sub;
+  if (sub.claim && sub.claim.until > now.getTime()) return sub; // another runner holds it: theirs to settle
+  const { pausedUntil: _over, ...rest } = withoutSchedule(sub);
+  return { ...rest, status: 'completed', completedAt: now.toISOString() };
 }
 
 /**

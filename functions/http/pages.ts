@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { courseSpan } from '../core/course-length.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -51,7 +52,7 @@ export function page(title: string, body: Html, withScript = false, turnstile = 
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
-<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a></footer></main>
+<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a></footer></main>
 ${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}${turnstile ? html`<script src="${TURNSTILE_ORIGIN}/turnstile/v0/api.js" async defer></script>` : ''}</body></html>`;
 }
 
@@ -73,17 +74,18 @@ function invalid(errors: Record<string, string>, name: string, hint = '') {
   return raw(`${ids ? ` aria-describedby="${ids}"` : ''}${errors[name] ? ' aria-invalid="true"' : ''}`);
 }
 
-export type SignupExtras = { formToken?: string; turnstileSiteKey?: string };
+/** `totalDays`: the course's length, which content/ decides. */
+export type SignupExtras = { formToken?: string; turnstileSiteKey?: string; totalDays: number };
 
-export function signupPage(values: SignupForm = {}, errors: Record<string, string> = {}, extras: SignupExtras = {}): Html {
+export function signupPage(values: SignupForm, errors: Record<string, string>, extras: SignupExtras): Html {
   // The zone comes from the browser; only when it was refused does the reader see and fix it.
   const zoneField = errors.timezone
     ? html`<label for="timezone">Time zone</label><input id="timezone" name="timezone" value="${values.timezone ?? ''}" maxlength="64"${invalid(errors, 'timezone')}>${fieldError(errors, 'timezone')}`
     : html`<input type="hidden" id="timezone" name="timezone" value="${values.timezone ?? 'UTC'}">`;
   return page(
-    Object.keys(errors).length ? 'Error: check the form' : 'Join the 21-day course',
+    Object.keys(errors).length ? 'Error: check the form' : `Join the ${extras.totalDays}-day course`,
     html`<h1>Let go, one day at a time</h1>
-<p>Twenty-one short emails, one a day, to carry you through three weeks of no contact and back to yourself.</p>
+<p>One short email a day for ${courseSpan(extras.totalDays)}, to carry you through no contact and back to yourself.</p>
 <form class="card" method="post" action="/subscribe" novalidate>
 ${Object.keys(errors).length ? html`<p class="error" role="alert">${errors.form ?? 'Please check the fields marked below.'}</p>` : ''}
 <label for="email">Email address</label>

@@ -30,7 +30,7 @@ export function preferencesRoutes(deps: AppDeps) {
     const done = c.req.query('done');
     // Own keys only: `done=__proto__` or `constructor` is no notice at all.
     const notice = done && Object.hasOwn(NOTICES, done) ? NOTICES[done as keyof typeof NOTICES](sub) : undefined;
-    return c.html(preferencesPage(sub, links(sub).preferences, links(sub).unsubscribe, { notice }));
+    return c.html(preferencesPage(sub, links(sub).preferences, links(sub).unsubscribe, deps.course.totalDays, { notice }));
   });
 
   app.post('/preferences', async (c) => {
@@ -60,7 +60,7 @@ export function preferencesRoutes(deps: AppDeps) {
     if (wantsJson(c)) throw new AppError('invalid-input', 'Please check the fields.', errors);
     const sub = await loadPreferences(deps, token);
     const text = (key: string) => (typeof body[key] === 'string' ? (body[key] as string).slice(0, 100) : undefined);
-    const page = preferencesPage(sub, links(sub).preferences, links(sub).unsubscribe, { errors, typed: { timezone: text('timezone'), first_name: text('first_name') } });
+    const page = preferencesPage(sub, links(sub).preferences, links(sub).unsubscribe, deps.course.totalDays, { errors, typed: { timezone: text('timezone'), first_name: text('first_name') } });
     return c.html(page, 400);
   }
 

@@ -1,6 +1,6 @@
 import { html, raw } from 'hono/html';
+import { courseSpan } from '../core/course-length.js';
 import type { Subscriber } from '../core/subscriber.js';
-import { TOTAL_DAYS } from '../core/subscriber.js';
 import { hourOptions, messagePage, page } from './pages.js';
 
 /** Pages a reader reaches from an email: preferences and the answers to their changes. */
@@ -15,11 +15,12 @@ export function zoneName(timezone: string): string {
   return `${(timezone.split('/').at(-1) ?? timezone).replace(/_/g, ' ')} time`;
 }
 
-function progress(sub: Subscriber): string {
-  if (sub.status === 'completed') return `You finished all ${TOTAL_DAYS} days.`;
-  const sent = Math.max(0, (sub.nextDay ?? 1) - 1);
+/** `totalDays`: the course as deployed now, which may be shorter than when this reader began. */
+function progress(sub: Subscriber, totalDays: number): string {
+  if (sub.status === 'completed') return `You finished all ${totalDays} days.`;
+  const sent = Math.min(totalDays, Math.max(0, (sub.nextDay ?? 1) - 1));
   const next = sub.due === undefined ? '' : ` Next lesson: ${localDate(new Date(sub.due).toISOString(), sub.timezone)} at ${hh(sub.sendHour)}.`;
-  if (sent > 0) return `You have had ${sent} of ${TOTAL_DAYS} lessons.${next}`;
+  if (sent > 0) return `You have had ${sent} of ${totalDays} lessons.${next}`;
   return sub.sends.length > 0 ? `You are starting again from day 1.${next}` : 'Your first lesson is on its way.';
 }
 
@@ -43,7 +44,7 @@ function described(errors: Record<string, string>, name: string, hint: string) {
   return raw(` aria-describedby="${errors[name] ? `${name}-error ` : ''}${hint}"${errors[name] ? ' aria-invalid="true"' : ''}`);
 }
 
-export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken: string, view: PreferencesView = {}) {
+export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken: string, totalDays: number, view: PreferencesView = {}) {
   if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
     return messagePage('You are unsubscribed', 'You get no emails from this course.', html`<p><a href="/">Sign up again</a></p>`);
   }
@@ -56,7 +57,7 @@ export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken
     'Your preferences',
     html`<h1>Your preferences</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}${Object.keys(errors).length ? html`<p class="error" role="alert">Nothing was changed: please check the field marked below.</p>` : ''}
-<p>${paused ? `Your lessons are paused until ${localDate(sub.pausedUntil as string, sub.timezone)}.` : progress(sub)}</p>
+<p>${paused ? `Your lessons are paused until ${localDate(sub.pausedUntil as string, sub.timezone)}.` : progress(sub, totalDays)}</p>
 <form class="card" method="post" action="/preferences"><h2>When your lesson arrives</h2>
 <input type="hidden" name="t" value="${token}"><input type="hidden" name="action" value="schedule">
 <label for="send_hour">Time of day</label><select id="send_hour" name="send_hour">${hourOptions(sub.sendHour)}</select>
@@ -77,7 +78,7 @@ ${sub.status === 'completed'
   : html`${paused
       ? html`<p>Your lessons will start again by themselves.</p>${button(token, 'resume', 'Resume now', false)}`
       : html`<p>Pause your lessons for 7 days. Nothing is lost.</p>${button(token, 'pause', 'Pause for 7 days')}`}
-<h2>Broke no contact?</h2><p>It happens, and it is not a failure. Start the three weeks again from day 1.</p>
+<h2>Broke no contact?</h2><p>It happens, and it is not a failure. Start the ${courseSpan(totalDays)} again from day 1.</p>
 ${button(token, 'restart', 'I broke no contact: restart from day 1')}`}
 </section>
 <section class="card gap"><h2>Someone else has your emails?</h2>

@@ -21,7 +21,7 @@ const FORM_PROBLEMS: Record<Exclude<FormTokenCheck, 'ok'>, string> = {
  */
 export function signupRoutes(deps: AppDeps) {
   const app = new Hono();
-  const extras = () => ({ formToken: formToken(deps), turnstileSiteKey: deps.humanCheck?.siteKey });
+  const extras = () => ({ formToken: formToken(deps), turnstileSiteKey: deps.humanCheck?.siteKey, totalDays: deps.course.totalDays });
   const origins = new Set(deps.allowedOrigins ?? []);
 
   app.get('/', (c) => c.html(signupPage({}, {}, extras())));

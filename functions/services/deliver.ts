@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { CompiledLesson } from '../core/message.js';
 import {
   claimLesson,
+  finishShortenedCourse,
   isClaimable,
   isReducible,
   recordFailure,
@@ -61,6 +62,12 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     return;
   }
   if (!isClaimable(item, deps.clock.now())) {
+    summary.skipped++;
+    return;
+  }
+  // The course was shortened past this reader's next lesson: finish it, nothing to send.
+  if (finishShortenedCourse(item, deps.course.totalDays, deps.clock.now()) !== item) {
+    await settle(deps, item, (fresh) => finishShortenedCourse(fresh, deps.course.totalDays, deps.clock.now()));
     summary.skipped++;
     return;
   }
@@ -168,13 +175,13 @@ async function sendWithRetries(run: Run, claimed: Subscriber, lesson: CompiledLe
 async function recordAccepted(deps: ServiceDeps, claimed: Subscriber, send: SendRecord, claimId: string): Promise<void> {
   const fields = { email: maskEmail(claimed.email), day: send.day, messageId: send.messageId };
   try {
-    await settle(deps, claimed, (fresh) => recordSend(fresh, send, claimId));
+    await settle(deps, claimed, (fresh) => recordSend(fresh, send, deps.course.totalDays, claimId));
     return;
   } catch (error) {
     deps.log?.('drip.record-fallback', { level: 'ERROR', ...fields, error: String(error) });
   }
   try {
-    await settle(deps, claimed, (fresh) => recordSendFallback(fresh, send, claimId));
+    await settle(deps, claimed, (fresh) => recordSendFallback(fresh, send, deps.course.totalDays, claimId));
   } catch (error) {
     deps.log?.('drip.record-failed', { level: 'ERROR', ...fields, error: String(error), consequence: 'the claim expires and this lesson is sent again' });
     throw error;

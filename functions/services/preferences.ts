@@ -26,11 +26,11 @@ export function loadPreferences(deps: ServiceDeps, token: unknown): Promise<Subs
 export async function changePreferences(deps: ServiceDeps, token: unknown, change: PreferenceChange): Promise<Subscriber> {
   return retryOnConflict(async () => {
     const sub = await openPreferences(deps, token);
-    return deps.store.put(apply(sub, change, deps.clock.now()), sub.version);
+    return deps.store.put(apply(sub, change, deps.clock.now(), deps.course.totalDays), sub.version);
   });
 }
 
-function apply(sub: Subscriber, change: PreferenceChange, now: Date): Subscriber {
+function apply(sub: Subscriber, change: PreferenceChange, now: Date, totalDays: number): Subscriber {
   if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
     throw new AppError('gone', 'You have left the course, so there is nothing to change.');
   }
@@ -52,7 +52,7 @@ function apply(sub: Subscriber, change: PreferenceChange, now: Date): Subscriber
       return resume(sub, now);
     case 'restart':
       if (!canRestart(sub)) throw new AppError('conflict', busyOr(sub, 'This course cannot be restarted now.'));
-      return restart(sub, now);
+      return restart(sub, now, totalDays);
   }
 }
 

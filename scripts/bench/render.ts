@@ -5,13 +5,14 @@ import course from '../../build/emails.json' with { type: 'json' };
 import { escapeHtml, greetingFor, type CompiledCourse } from '../../functions/core/message.js';
 import { composeMessage } from '../../functions/core/mime.js';
 import { readerLinks } from '../../functions/services/deps.js';
-import { fillTemplate, readTemplates } from '../build-emails.js';
-import { loadCourse, markdownToHtml, TOTAL_DAYS, toLessons } from '../course.js';
+import { fillTemplate, readTemplates, why } from '../build-emails.js';
+import { loadCourse, markdownToHtml, toLessons } from '../course.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { benchConfig, benchDeps, NOW, reader, sinkMailer } from './readers.js';
 
 type Mjml2Html = (mjml: string, options: { validationLevel: 'strict'; fonts: Record<string, string>; keepComments: boolean }) => Promise<{ html: string }>;
 const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
+const TOTAL_DAYS = (course as CompiledCourse).totalDays;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** Each lesson's MJML as the build assembles it (scripts/build-emails.ts): body into the shared layout. */
@@ -31,12 +32,12 @@ function lessonSources(): string[] {
       {},
       'emails/lesson.mjml',
     );
-    const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader) };
+    const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader), why: escapeHtml(why('lesson', TOTAL_DAYS)) };
     return fillTemplate(templates.layout, values, { preferences: true }, 'emails/layout.mjml');
   });
 }
 
-/** Mean ms per call over `rounds` calls, after a warm-up, cycling over the 21 lessons. */
+/** Mean ms per call over `rounds` calls, after a warm-up, cycling over the lessons. */
 async function perCall(rounds: number, call: (i: number) => unknown): Promise<number> {
   for (let i = 0; i < Math.min(rounds, 200); i++) await call(i);
   const started = performance.now();

@@ -5,10 +5,11 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dynamoClient } from '../support/engines.js';
-import { newDataDir, removeDataDirs, runCommand, signUpAndWait, startStack, type Stack } from './local-process.js';
+import { compiledCourse } from '../support/fixtures.js';
+import { newDataDir, removeDataDirs, runCommand, signUpAndWait, startStack, waitForEmail, type Stack } from './local-process.js';
 
 /**
- * `npm run drip`, `privacy` and `breaker` find the running stack from .data/stack.json, on
+ * `npm run drip`, `privacy`, `breaker` and `send-test` find the running stack from .data/stack.json, on
  * whatever ports it took, and say so in one line when there is none. And `npm start` on a
  * DynamoDB of your own (AWS_ENDPOINT_URL_DYNAMODB) leaves dynalite out.
  */
@@ -18,6 +19,7 @@ const commands: Array<[string, string[]]> = [
   ['drip', ['--now', '2026-12-02T08:00:00Z']],
   ['privacy', ['export', 'nobody@example.com']],
   ['breaker', ['status']],
+  ['send-test', ['day-01', '--to', 'author@example.com']],
 ];
 
 describe('the helper commands with no stack running', () => {
@@ -59,6 +61,18 @@ describe('the helper commands with a stack running', () => {
     expect(JSON.parse(drip.stdout || drip.stderr)).toMatchObject({ now: '2026-12-02T08:00:00.000Z', failed: 0 });
     expect(JSON.parse(privacy.stdout || privacy.stderr).subscriber).toMatchObject({ email: 'rio.commands@example.com', timezone: 'America/New_York' });
     expect(JSON.parse(breaker.stdout || breaker.stderr)).toMatchObject({ state: 'closed' });
+  });
+
+  it('send-test puts one lesson, as production builds it, in its mailbox', { timeout: 180_000 }, async () => {
+    const sent = await runCommand('send-test', ['day-3', '--to', 'Author@Example.com'], { DATA_DIR: dataDir });
+    expect(sent.stderr).toBe('');
+    expect(sent.stdout).toBe(`sent day-03 "${compiledCourse.lessons[2]?.subject}" to author@example.com to the local mailbox: ${stack.record.sesUrl}/\n`);
+    const mail = await waitForEmail(stack.record, 'author@example.com', 0);
+    expect(mail.subject).toBe(compiledCourse.lessons[2]?.subject);
+    expect(mail.body.text).toMatch(new RegExp(`${stack.record.baseUrl}/unsubscribe\\?t=[\\w.-]+`));
+    const unknown = await runCommand('send-test', ['day-99', '--to', 'author@example.com'], { DATA_DIR: dataDir });
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^send-test: no email "day-99" in this course; one of: confirmation, already-enrolled, day-01, /);
   });
 });
 

@@ -1,6 +1,5 @@
 import { DateTime } from 'luxon';
 import { MIN_GAP_MS } from '../../functions/core/schedule.js';
-import { TOTAL_DAYS } from '../../functions/core/subscriber.js';
 import type { Delivery } from './ledger.js';
 import { PAUSE_DAYS } from '../../functions/core/preferences.js';
 import { DAY_MS } from './plans.js';
@@ -96,7 +95,7 @@ export function checkReaders(result: Result) {
 
     // Whoever just reads along finishes the course; a dead address is suppressed, unmailed.
     if (plan.rejected && (record?.status !== 'suppressed' || mine.length > 0)) fail(email, 'rejected address not suppressed cleanly');
-    if (!plan.action && !plan.rejected && (record?.status !== 'completed' || firsts.length !== TOTAL_DAYS)) {
+    if (!plan.action && !plan.rejected && (record?.status !== 'completed' || firsts.length !== result.course.totalDays)) {
       fail(email, `did not complete: ${record?.status}, ${firsts.length} lessons`);
     }
   });

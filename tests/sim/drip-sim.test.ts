@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
-import { testClock } from '../support/fixtures.js';
+import { compiledCourse, testClock } from '../support/fixtures.js';
 import { checkReaders } from './checks.js';
 import { FAULTS, INDEX_LAG_MIN, LATE_BOUND_MIN, RUN_GAP_MIN } from './bounds.js';
 import { seeded } from './plans.js';
@@ -25,7 +25,7 @@ import { runScenario } from './scenario.js';
  * unprocessed on each try (a pass whose counts cannot be read sends nothing).
  */
 describe('drip simulation (memory store)', () => {
-  it('1,000 readers, 35 days, 20% SES failures, conflicts, crashes, index lag and unprocessed keys: one lesson a day, in order, on time', async () => {
+  it(`1,000 readers, ${compiledCourse.totalDays + 14} days, 20% SES failures, conflicts, crashes, index lag and unprocessed keys: one lesson a day, in order, on time`, async () => {
     const seed = Number(process.env.SIM_SEED ?? 20_270_308);
     const start = '2027-03-08T00:00:00Z';
     const clock = testClock(start);
@@ -35,7 +35,8 @@ describe('drip simulation (memory store)', () => {
     const health = createMemoryHealthStore({ unprocessed: () => unprocessed() < 0.3 });
     const result = await runScenario({
       readers: Number(process.env.SIM_READERS ?? 1_000),
-      days: 35,
+      // Sign-ups over the first week, a pause of a week, then the whole course.
+      days: compiledCourse.totalDays + 14,
       seed,
       start,
       clock,

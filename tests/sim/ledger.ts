@@ -79,7 +79,7 @@ export function createMailbox(course: CompiledCourse, clock: Clock, ledger: Ledg
   const delivered = new Set<string>();
   return {
     accept(to, raw) {
-      // The lesson's first line, "Day N of 21" (plain ASCII in the text part), whatever the Subject's encoding.
+      // The lesson's first line, "Day N of M" (plain ASCII in the text part), whatever the Subject's encoding.
       const day = Number(/^Day (\d+) of \d+\r$/m.exec(raw)?.[1]);
       if (!days.has(day)) throw new Error(`mail to ${to} is not a lesson`);
       const lesson = day ? schedule.lessonInFlight(to, day) : undefined;

@@ -12,6 +12,7 @@ import { changePreferences } from '../../functions/services/preferences.js';
 import { sendDue, type DripSummary } from '../../functions/services/send-due.js';
 import { compiledCourse, linksOf, TEST_KEYS, testClock, testConfig } from '../support/fixtures.js';
 import { createRunner, SimCrash, turn, type FaultRates } from './faults.js';
+import type { CompiledCourse } from '../../functions/core/message.js';
 import { createLedger, createMailbox, observeSchedule } from './ledger.js';
 import { DAY_MS, makePlans, MINUTE_MS, seeded, type Plan } from './plans.js';
 import { virtualTimer } from './virtual-timer.js';
@@ -34,6 +35,8 @@ export type ScenarioOptions = {
   clock?: ReturnType<typeof testClock>;
   /** With a health store, each pass asks the circuit breaker first and records its sends, as functions/drip.ts does. */
   health?: HealthStore;
+  /** The compiled course the drip sends (default: build/emails.json); the checks follow its length. */
+  course?: CompiledCourse;
 };
 
 /** A reader's change as it was applied (time of the simulated clock). */
@@ -47,7 +50,7 @@ export type Applied = { email: string; kind: string; at: number };
  * during a turn: a pass takes seconds, a turn minutes.
  */
 export async function runScenario(options: ScenarioOptions) {
-  const { runners: runnerCount = 3, runEvery = [5, 15] } = options;
+  const { runners: runnerCount = 3, runEvery = [5, 15], course = compiledCourse } = options;
   const random = seeded(options.seed);
   const start = Date.parse(options.start);
   const clock = options.clock ?? testClock(new Date(start));
@@ -55,7 +58,7 @@ export async function runScenario(options: ScenarioOptions) {
   const timer = virtualTimer();
   const ledger = createLedger();
   const schedule = observeSchedule(options.store);
-  const shared = { store: schedule.store, mailbox: createMailbox(compiledCourse, clock, ledger, schedule) };
+  const shared = { store: schedule.store, mailbox: createMailbox(course, clock, ledger, schedule) };
   const plans = makePlans(options.readers, start, random, options.signupDays);
   const rejected = new Set(plans.filter((plan) => plan.rejected).map((plan) => plan.email));
   const runners = Array.from({ length: runnerCount }, () =>
@@ -63,7 +66,7 @@ export async function runScenario(options: ScenarioOptions) {
   );
   const noFaults = { throttle: 0, serverError: 0, timeoutBefore: 0, timeoutAfter: 0, crashAfterClaim: 0, crashAfterSend: 0 };
   const reader = createRunner(shared, { ...noFaults, conflict: options.rates.conflict }, random, ledger, () => false);
-  const base = { clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter() };
+  const base = { clock, course, config: testConfig, limiter: createMemoryRateLimiter() };
   const readerDeps: ServiceDeps = { ...base, store: reader.store, mailer: reader.mailer };
 
   const totals = {
@@ -150,7 +153,7 @@ export async function runScenario(options: ScenarioOptions) {
       return kept && ({ status: kept.status, reduced: true } as Partial<Subscriber> as Subscriber);
     }),
   );
-  return { plans, ledger, applied, stuck, totals, records, end };
+  return { plans, ledger, applied, stuck, totals, records, end, course };
 }
 
 type SimEvent = {

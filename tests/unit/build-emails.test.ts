@@ -71,11 +71,25 @@ describe('validateCourse', () => {
     const errors = errorsFor(lessons);
     expect(errors.some((e) => e.includes('content/day-3.md') && /repeated/.test(e))).toBe(true);
   });
-  it('reports an extra day 22', () => {
+  it('takes a course of any length from 1 to 60 lessons: a day 22 makes 22 days', () => {
     const extra: LessonSource = { ...fixtureLessons()[0]!, file: 'content/day-22.md' };
     extra.data = { ...extra.data, day: 22 };
-    const errors = errorsFor([...fixtureLessons(), extra]);
-    expect(errors).toEqual([expect.stringMatching(/content\/day-22\.md.*outside 1\.\.21/)]);
+    expect(errorsFor([...fixtureLessons(), extra])).toEqual([]);
+    expect(errorsFor(fixtureLessons().slice(0, 1), SECTIONS.slice(0, 1))).toEqual([]);
+    const sixty = Array.from({ length: 60 }, (_, i) => ({ ...fixtureLessons()[i % 21]!, file: `content/day-${pad(i + 1)}.md` }))
+      .map((l, i) => ({ ...l, data: { ...l.data, day: i + 1 } }));
+    expect(errorsFor(sixty)).toEqual([]);
+  });
+  it('reports a gap in the days, naming the missing file', () => {
+    const extra: LessonSource = { ...fixtureLessons()[0]!, file: 'content/day-23.md' };
+    extra.data = { ...extra.data, day: 23 };
+    expect(errorsFor([...fixtureLessons(), extra])).toEqual(['content/day-22.md: missing (no lesson for day 22)']);
+  });
+  it('refuses a day past 60 and a course with no lessons', () => {
+    const extra: LessonSource = { ...fixtureLessons()[0]!, file: 'content/day-61.md' };
+    extra.data = { ...extra.data, day: 61 };
+    expect(errorsFor([...fixtureLessons(), extra])).toEqual([expect.stringMatching(/content\/day-61\.md.*outside 1\.\.60/)]);
+    expect(errorsFor([], [])).toEqual([expect.stringMatching(/^content\/day-01\.md: missing \(a course has 1 to 60 lessons/)]);
   });
   it('reports a file name that does not match its day', () => {
     const lessons = withLesson(5, (l) => ({ ...l, data: { ...l.data, day: 6 } }));

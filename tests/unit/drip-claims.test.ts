@@ -19,6 +19,7 @@ const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'test', for
 const reader = (): Subscriber =>
   activate(newPending({ email: 'r@example.com', timezone: 'Europe/London', sendHour: 8, consent }, 'o', now, 0), now);
 const LEASE = 10 * 60_000;
+const DAYS = 21;
 const minutes = (n: number) => new Date(now.getTime() + n * 60_000);
 
 describe('claims', () => {
@@ -32,34 +33,34 @@ describe('claims', () => {
     const first = claimLesson(reader(), 'first', now, LEASE);
     // The first runner stalled past its lease; a second took the lesson over.
     const second = claimLesson(first, 'second', minutes(11), LEASE);
-    const late = recordSend(second, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-1' }, 'first');
+    const late = recordSend(second, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-1' }, DAYS, 'first');
     expect(late.claim?.id).toBe('second');
     expect(late).toMatchObject({ nextDay: 1, due: second.due });
     expect(late.sends.map((send) => send.messageId)).toEqual(['ses-1']);
-    const advanced = recordSend(late, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-2' }, 'second');
+    const advanced = recordSend(late, { day: 1, at: minutes(12).toISOString(), messageId: 'ses-2' }, DAYS, 'second');
     expect(advanced).toMatchObject({ nextDay: 2, due: Date.parse('2026-12-02T08:00:00Z') });
     expect(advanced.claim).toBeUndefined();
   });
 
   it('recording the same SES MessageId again changes nothing (a write retried after its reply was lost)', () => {
     const send = { day: 1, at: minutes(1).toISOString(), messageId: 'ses-1' };
-    const once = recordSend(claimLesson(reader(), 'c', now, LEASE), send, 'c');
-    expect(recordSend(once, send, 'c')).toBe(once);
-    expect(recordSendFallback(once, send, 'c')).toBe(once);
+    const once = recordSend(claimLesson(reader(), 'c', now, LEASE), send, DAYS, 'c');
+    expect(recordSend(once, send, DAYS, 'c')).toBe(once);
+    expect(recordSendFallback(once, send, DAYS, 'c')).toBe(once);
   });
 
   it('the fallback advance records the send and moves the reader a day on, with no zone arithmetic', () => {
     const claimed = claimLesson({ ...reader(), timezone: 'Not/A_Zone' }, 'c', now, LEASE);
     const send = { day: 1, at: minutes(1).toISOString(), messageId: 'ses-1' };
-    expect(() => recordSend(claimed, send, 'c')).toThrow(/no send time/);
-    const after = recordSendFallback(claimed, send, 'c');
+    expect(() => recordSend(claimed, send, DAYS, 'c')).toThrow(/no send time/);
+    const after = recordSendFallback(claimed, send, DAYS, 'c');
     expect(after).toMatchObject({ nextDay: 2, due: minutes(1).getTime() + 86_400_000, sends: [send] });
     expect(after.claim).toBeUndefined();
   });
 
   it('a send for a reader who left meanwhile is recorded, nothing else', () => {
     const left = unsubscribe(claimLesson(reader(), 'c', now, LEASE), minutes(1));
-    const after = recordSend(left, { day: 1, at: minutes(2).toISOString(), messageId: 'ses-1' }, 'c');
+    const after = recordSend(left, { day: 1, at: minutes(2).toISOString(), messageId: 'ses-1' }, DAYS, 'c');
     expect(after).toMatchObject({ status: 'unsubscribed', sends: [{ messageId: 'ses-1' }] });
     // No lesson to come: only the reduction of the record, 30 days after leaving.
     expect(after).not.toHaveProperty('nextDay');
