@@ -1,27 +1,17 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
-import type { ServiceDeps } from '../services/deps.js';
+import type { AppDeps } from './app-deps.js';
 import { linkRoutes } from './link-routes.js';
-import type { HumanCheck } from '../adapters/turnstile.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
 import { safetyRoutes } from './safety-page.js';
 import { wantsJson } from './request.js';
 import { signupRoutes } from './signup-routes.js';
 
-export type AppDeps = ServiceDeps & {
-  /** How the entry point learns the client's address (Lambda event, Node socket). */
-  clientIp?: (c: Context) => string | undefined;
-  /** Origins whose pages may post the JSON signup (the embeddable form). */
-  allowedOrigins?: string[];
-  /** Optional Turnstile check on the sign-up form. */
-  humanCheck?: HumanCheck;
-  /** Before every route: behind CloudFront, refuses what did not come through it (http/viewer-address.ts). */
-  originGuard?: MiddlewareHandler;
-};
+export type { AppDeps } from './app-deps.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 

@@ -16,7 +16,7 @@ import { maskEmail, type ServiceDeps } from './deps.js';
 import { withLinkIds } from './notices.js';
 import { sendTemplate } from './notify.js';
 import { reduceRecord } from './retention.js';
-import type { DripSummary } from './send-due.js';
+import type { DripSummary } from './drip-summary.js';
 
 const THROTTLE_BACKOFF_MS = 1_000;
 const SETTLE_TRIES = 10;

@@ -3,21 +3,10 @@ import { createTokenBucket } from '../core/token-bucket.js';
 import type { Timer } from '../ports.js';
 import { deliver, halt, type Run } from './deliver.js';
 import type { ServiceDeps } from './deps.js';
+import type { DripSummary } from './drip-summary.js';
 import { dueItems } from './due-items.js';
 
-export type DripSummary = {
-  claimed: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  /** SES kept throttling after the in-run retries: the run stopped and left the rest due. */
-  throttled: boolean;
-  stoppedEarly: boolean;
-  /** Items read from the due index: grows with what is due, never with the list. */
-  read: number;
-  /** The pace of this run (sends per second); null when unpaced (no timer). */
-  ratePerSecond: number | null;
-};
+export type { DripSummary } from './drip-summary.js';
 
 export type DripOptions = {
   /** Real-time ms left before the caller must stop (Lambda's remaining time). */
