@@ -1,6 +1,8 @@
 import { lazyDynamoClient, lazySesClient, lazySqsClient } from './adapters/aws-sdk.js';
 import { createSqsQueue } from './adapters/outboxes.js';
+import { createDynamoCounterStore } from './adapters/counter-stores.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
+import { createDynamoVoteStore } from './adapters/vote-stores.js';
 import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
 import { createSesMailer, type SesMailerOptions } from './adapters/ses-mailer.js';
@@ -28,6 +30,8 @@ export function createRuntime(
   const ses = lazySesClient();
   return {
     store: createDynamoStore(dynamo, config.tableName),
+    counters: createDynamoCounterStore(dynamo, config.tableName),
+    votes: createDynamoVoteStore(dynamo, config.tableName),
     limiter: createDynamoRateLimiter(dynamo, config.tableName),
     mailer: createSesMailer(ses, options.mailer),
     // The drip's circuit breaker; adapters are cheap and the client is only built when used.

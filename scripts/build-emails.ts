@@ -212,7 +212,7 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
   // The notice worker only ever sends these; a file without the 21 lessons keeps its bundle small.
-  const notices: CompiledCourse = { ...course, lessons: [] };
+  const notices: CompiledCourse = { ...course, lessons: [], outline: lessons.map(({ day, subject }) => ({ day, subject })) };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
   const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));

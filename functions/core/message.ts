@@ -14,7 +14,16 @@ export type CompiledCourse = {
   dataExport: CompiledEmail;
   dataDelete: CompiledEmail;
   lessons: CompiledLesson[];
+  /** Each lesson's day and subject, in bundles that carry no lessons (the API's console counts them). */
+  outline?: LessonOutline[];
 };
+
+export type LessonOutline = { day: number; subject: string };
+
+/** The course's lessons, by day and subject, whether or not this bundle carries them. */
+export function courseOutline(course: Pick<CompiledCourse, 'lessons' | 'outline'>): LessonOutline[] {
+  return course.lessons.length ? course.lessons.map(({ day, subject }) => ({ day, subject })) : (course.outline ?? []);
+}
 
 export type Placeholders = {
   greeting: string;

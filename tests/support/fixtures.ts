@@ -1,7 +1,9 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
 import { createCapturingMailer } from '../../functions/adapters/capturing-mailer.js';
+import { createMemoryCounterStore } from '../../functions/adapters/counter-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+import { createMemoryVoteStore } from '../../functions/adapters/vote-stores.js';
 import { createMemoryOutbox } from '../../functions/adapters/outboxes.js';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { createApp } from '../../functions/http/app.js';
@@ -44,10 +46,12 @@ export function memoryDeps(start = '2026-12-01T12:00:00Z', overrides: Partial<Se
   const store = createMemoryStore();
   const mailer = createCapturingMailer();
   const clock = testClock(start);
-  const deps: ServiceDeps = { store, mailer, clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter(), ...overrides };
+  const counters = createMemoryCounterStore();
+  const votes = createMemoryVoteStore();
+  const deps: ServiceDeps = { store, mailer, clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter(), counters, votes, ...overrides };
   const outbox = createMemoryOutbox();
   const notices = withOutbox(deps, outbox);
-  return { deps, store, mailer, clock, outbox, notices };
+  return { deps, store, mailer, clock, outbox, notices, counters, votes };
 }
 
 /** The form's notices through a memory outbox drained in the background, as the local stack does. */
