@@ -33,7 +33,7 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   dataExport: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   dataDelete: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'helpfulYesUrl', 'helpfulNoUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
 const WHY: Record<Kind, string> = {

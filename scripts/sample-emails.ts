@@ -4,13 +4,14 @@
 import { createCapturingMailer } from '../functions/adapters/capturing-mailer.js';
 import { createMemoryStore } from '../functions/adapters/memory-store.js';
 import {
-  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
+  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type CompiledLesson, type Placeholders,
 } from '../functions/core/message.js';
 import { createMemoryRateLimiter } from '../functions/adapters/rate-limiters.js';
 import { signRecordLink } from '../functions/core/link-tokens.js';
 import { activate, newPending, type Subscriber } from '../functions/core/subscriber.js';
 import { parseKeyring } from '../functions/core/tokens.js';
 import type { ServiceDeps } from '../functions/services/deps.js';
+import { helpfulUrls } from '../functions/services/helpful.js';
 import { sendTemplate } from '../functions/services/notify.js';
 
 export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete' | 'dataExport' | 'dataDelete';
@@ -28,6 +29,7 @@ export const SAMPLE_VALUES: Required<Placeholders> = {
   preferencesUrl: sampleLink('/preferences', 'preferences', SAMPLE_LINK.linkSecret),
   unsubscribeUrl: sampleLink('/unsubscribe', 'unsubscribe'),
   dataUrl: sampleLink('/data', 'data', SAMPLE_LINK.nonce),
+  ...helpfulUrls({ config: { baseUrl: 'https://letgo.example', keys: sampleKeys } }, SAMPLE_LINK, 1),
   safetyUrl: 'https://letgo.example/safety',
   authorName: 'Robin from Let Go',
 };
@@ -59,7 +61,9 @@ export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SA
   for (const item of previewEmails(course)) {
     // What the send path passes: the confirmation greets no one by name; a data link carries its nonce.
     const sub = item.kind === 'confirmation' ? pending : reader;
-    const values = item.kind === 'confirmation' ? { greeting: greetingFor(undefined) } : item.kind.startsWith('data') ? { dataUrl: `${config.baseUrl}/data?t=${signRecordLink(config.keys, 'data', { linkId: SAMPLE_LINK.linkId, secret: SAMPLE_LINK.nonce })}` } : {};
+    const values = item.kind === 'confirmation' ? { greeting: greetingFor(undefined) }
+      : item.kind.startsWith('data') ? { dataUrl: `${config.baseUrl}/data?t=${signRecordLink(config.keys, 'data', { linkId: SAMPLE_LINK.linkId, secret: SAMPLE_LINK.nonce })}` }
+      : item.kind === 'lesson' ? helpfulUrls(deps, reader, (item.email as CompiledLesson).day) : {};
     await sendTemplate(deps, sub, item.email, now, values);
     out.push({ item, raw: mailer.sent.at(-1)?.raw ?? '' });
   }

@@ -35,6 +35,9 @@ export type Placeholders = {
   confirmUrl?: string;
   preferencesUrl?: string;
   dataUrl?: string;
+  /** A lesson's "was today's step helpful?" answers (services/helpful.ts). */
+  helpfulYesUrl?: string;
+  helpfulNoUrl?: string;
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

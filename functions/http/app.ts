@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
 import type { AppDeps } from './app-deps.js';
+import { helpfulRoutes } from './helpful-routes.js';
 import { linkRoutes } from './link-routes.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
@@ -28,6 +29,7 @@ export const ROUTES: Record<string, string> = {
   '/preferences/export': 'POST',
   '/preferences/delete': 'POST',
   '/data': 'GET, HEAD, POST',
+  '/helpful': 'GET, HEAD, POST',
 };
 
 const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
@@ -67,7 +69,7 @@ export function errorResponse(c: Context, error: AppError, mailto?: string) {
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
   if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone' || error.code === 'stale-link') {
     const path = c.req.path;
-    const kind = path.startsWith('/unsubscribe') ? 'unsubscribe' : path.startsWith('/preferences') ? 'preferences' : path.startsWith('/data') ? 'data' : 'confirm';
+    const kind = path.startsWith('/unsubscribe') ? 'unsubscribe' : path.startsWith('/preferences') ? 'preferences' : path.startsWith('/data') ? 'data' : path.startsWith('/helpful') ? 'helpful' : 'confirm';
     const message = error.code === 'invalid-link' ? 'It may have been cut short when it was copied.' : error.message;
     return c.html(linkProblemPage(TITLES[error.code], message, kind, { mailto }), status);
   }
@@ -107,6 +109,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', linkRoutes(deps));
   app.route('/', preferencesRoutes(deps));
   app.route('/', safetyRoutes(deps));
+  app.route('/', helpfulRoutes(deps));
   app.notFound((c) => {
     const allow = ROUTES[c.req.path];
     if (allow) return errorResponse(c, new AppError('method-not-allowed', `This address takes ${allow}.`, undefined, { allow }));

@@ -12,7 +12,7 @@ import type { ServiceDeps } from './deps.js';
  * data, signs up again or signs out older links. GET pages only read
  * (`checkLink` needs no I/O at all); the POST behind the page's button acts.
  */
-type RecordPurpose = Exclude<LinkPurpose, 'form' | 'signin'>;
+type RecordPurpose = Extract<LinkPurpose, 'confirm' | 'unsubscribe' | 'preferences' | 'data'>;
 
 /** The token is ours and unaltered (no I/O): enough for a GET to show its page. */
 export function checkLink(deps: ServiceDeps, token: unknown, purpose: RecordPurpose): void {

@@ -198,7 +198,7 @@ const ALLOWED: Record<string, string[]> = {
   confirmation: ['greeting', 'confirmUrl', 'safetyUrl', 'unsubscribeUrl'],
   alreadyEnrolled: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'helpfulYesUrl', 'helpfulNoUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 function expectOnlyPlaceholders(content: string, allowed: string[]): void {
   const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (allowed.includes(name) ? '' : m));
