@@ -10,8 +10,8 @@ import { lessonReached, type ExitKind, type Status, type Subscriber } from './su
  * erased, replaced sign-ups, and the sign-ups and deletions no record holds).
  *
  * Keys (the adapter stores them as `#stats#<key>`):
- * - `day:<UTC date>`: signups, confirmations, completions, left, deletions
- * - `lesson:<N>`: sent (SES accepted), unsubscribed/bounced/complained/deleted
+ * - `day:<UTC date>`: signups, confirmations, completions, left, deletions; `total`: the same, all time
+ * - `lesson:<N>`: sent (SES accepted), reached (readers who got it, once each), unsubscribed/bounced/complained/deleted
  *   (left while on lesson N), paused, restarted (from lesson N), completed, yes/no
  * - `cohort:<ISO week of confirmedAt>`: confirmed, and r<N>: readers who reached lesson N
  * - `now`: how many readers are in each status at this moment (a gauge, never kept)
@@ -23,6 +23,7 @@ export type { ExitKind } from './subscriber.js';
 export type Vote = { linkId: string; day: number; choice: 'yes' | 'no'; comment?: string; at: string };
 
 export const NOW_KEY = 'now';
+export const TOTAL_KEY = 'total';
 export const KEPT = 'k_';
 const GAUGED: ReadonlySet<Status> = new Set(['active', 'paused', 'completed', 'unsubscribed', 'suppressed']);
 const EXIT_FIELD: Record<ExitKind, string> = { unsubscribe: 'unsubscribed', bounce: 'bounced', complaint: 'complained' };
@@ -47,6 +48,12 @@ export function bump(tally: Tally, key: string, field: string, n = 1): void {
   else tally.set(key, fields);
 }
 
+/** A per-day count, and the same all time (the overview reads one item, not every day). */
+function daily(tally: Tally, at: string | Date, field: string, n = 1): void {
+  bump(tally, dayKey(at), field, n);
+  bump(tally, TOTAL_KEY, field, n);
+}
+
 /** Adds `from` into `into` (sign -1: takes it away). */
 export function merge(into: Tally, from: Tally, sign: 1 | -1 = 1): Tally {
   for (const [key, fields] of from) for (const [field, n] of Object.entries(fields)) bump(into, key, field, sign * n);
@@ -61,7 +68,7 @@ export function contribution(sub: Subscriber | undefined): Tally {
   if (GAUGED.has(sub.status)) bump(tally, NOW_KEY, sub.status);
   const since = sub.confirmedAt;
   if (!since) return tally;
-  bump(tally, dayKey(since), 'confirmations');
+  daily(tally, since, 'confirmations');
   const cohort = cohortKey(since);
   bump(tally, cohort, 'confirmed');
   const reached = new Set<number>();
@@ -72,18 +79,21 @@ export function contribution(sub: Subscriber | undefined): Tally {
     reached.add(send.day);
     lastDay = send.day;
   }
-  for (const day of reached) bump(tally, cohort, `r${day}`);
+  for (const day of reached) {
+    bump(tally, cohort, `r${day}`);
+    bump(tally, lessonKey(day), 'reached');
+  }
   const completions = (sub.restarts ?? []).flatMap((r) => (r.at >= since && r.completedAt ? [{ at: r.completedAt, day: r.fromDay - 1 }] : []));
   if (sub.completedAt && sub.completedAt >= since) completions.push({ at: sub.completedAt, day: lastDay });
   for (const { at, day } of completions) {
-    bump(tally, dayKey(at), 'completions');
+    daily(tally, at, 'completions');
     bump(tally, lessonKey(day), 'completed');
   }
   for (const r of sub.restarts ?? []) if (r.at >= since) bump(tally, lessonKey(Math.max(1, r.fromDay - 1)), 'restarted');
   for (const p of sub.pauses ?? []) if (p.at >= since) bump(tally, lessonKey(p.day), 'paused');
   if (sub.left && sub.left.at >= since) {
     bump(tally, lessonKey(sub.left.day), EXIT_FIELD[sub.left.by]);
-    bump(tally, dayKey(sub.left.at), 'left');
+    daily(tally, sub.left.at, 'left');
   }
   return tally;
 }
@@ -126,8 +136,11 @@ export function removal(before: Subscriber): Tally {
 /** Counters no record can show afterwards (a sign-up an expiry may sweep, an erasure): counted and kept at once. */
 export function direct(key: string, field: string): Tally {
   const tally: Tally = new Map();
-  bump(tally, key, field);
-  bump(tally, key, `${KEPT}${field}`);
+  const keys = key.startsWith('day:') ? [key, TOTAL_KEY] : [key];
+  for (const one of keys) {
+    bump(tally, one, field);
+    bump(tally, one, `${KEPT}${field}`);
+  }
   return tally;
 }
 

@@ -8,7 +8,7 @@ import { dynamoClient } from '../support/engines.js';
 import { newDataDir, removeDataDirs, runCommand, signUpAndWait, startStack, type Stack } from './local-process.js';
 
 /**
- * `npm run drip`, `privacy` and `breaker` find the running stack from .data/stack.json, on
+ * `npm run drip`, `privacy`, `breaker` and `stats` find the running stack from .data/stack.json, on
  * whatever ports it took, and say so in one line when there is none. And `npm start` on a
  * DynamoDB of your own (AWS_ENDPOINT_URL_DYNAMODB) leaves dynalite out.
  */
@@ -18,6 +18,7 @@ const commands: Array<[string, string[]]> = [
   ['drip', ['--now', '2026-12-02T08:00:00Z']],
   ['privacy', ['export', 'nobody@example.com']],
   ['breaker', ['status']],
+  ['stats', ['--json']],
 ];
 
 describe('the helper commands with no stack running', () => {
@@ -51,11 +52,14 @@ describe('the helper commands with a stack running', () => {
 
   it('finds it from the data dir alone, on its own ports', { timeout: 180_000 }, async () => {
     const env = { DATA_DIR: dataDir };
-    const [drip, privacy, breaker] = await Promise.all([
+    const [drip, privacy, breaker, stats] = await Promise.all([
       runCommand('drip', ['--now', '2026-12-02T08:00:00Z'], env),
       runCommand('privacy', ['export', 'rio.commands@example.com'], env),
       runCommand('breaker', ['status'], env),
+      runCommand('stats', ['--json'], env),
     ]);
+    // The sign-up is counted (a reader who has not confirmed yet is in no lesson's row).
+    expect(JSON.parse(stats.stdout || stats.stderr).overview.allTime).toMatchObject({ signups: 1 });
     expect(JSON.parse(drip.stdout || drip.stderr)).toMatchObject({ now: '2026-12-02T08:00:00.000Z', failed: 0 });
     expect(JSON.parse(privacy.stdout || privacy.stderr).subscriber).toMatchObject({ email: 'rio.commands@example.com', timezone: 'America/New_York' });
     expect(JSON.parse(breaker.stdout || breaker.stderr)).toMatchObject({ state: 'closed' });

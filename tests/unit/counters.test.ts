@@ -53,21 +53,23 @@ describe('course counters', () => {
     const links = await join('ann@example.com');
     await days(4); // day 1 at once on the first pass, then 2, 3, 4
     expect(at('day:2026-12-01')).toEqual({ signups: 1, k_signups: 1, confirmations: 1 });
-    expect(at('lesson:1')).toEqual({ sent: 1 });
+    expect(at('total')).toEqual({ signups: 1, k_signups: 1, confirmations: 1 });
+    expect(at('lesson:1')).toEqual({ sent: 1, reached: 1 });
     expect(at(`cohort:${isoWeek(NOW)}`)).toEqual({ confirmed: 1, r1: 1, r2: 1, r3: 1, r4: 1 });
     expect(at('now')).toEqual({ active: 1 });
 
     await changePreferences(h.deps, links.preferences, { action: 'pause' });
-    expect(at('lesson:4')).toEqual({ sent: 1, paused: 1 });
+    expect(at('lesson:4')).toEqual({ sent: 1, reached: 1, paused: 1 });
     expect(at('now')).toEqual({ paused: 1 });
     await changePreferences(h.deps, links.preferences, { action: 'restart' });
-    expect(at('lesson:4')).toEqual({ sent: 1, paused: 1, restarted: 1 });
+    expect(at('lesson:4')).toEqual({ sent: 1, reached: 1, paused: 1, restarted: 1 });
     await days(1); // day 1 again: sent twice, reached once
-    expect(at('lesson:1')).toEqual({ sent: 2 });
+    expect(at('lesson:1')).toEqual({ sent: 2, reached: 1 });
     expect(at(`cohort:${isoWeek(NOW)}`)).toMatchObject({ r1: 1 });
 
     await h.form('/unsubscribe', { t: links.unsubscribe });
-    expect(at('lesson:1')).toEqual({ sent: 2, unsubscribed: 1 });
+    expect(at('lesson:1')).toEqual({ sent: 2, reached: 1, unsubscribed: 1 });
+    expect(at('total')).toMatchObject({ left: 1 });
     expect(at('now')).toEqual({ unsubscribed: 1 });
     const { result, before, after } = await recounted();
     expect(result).toMatchObject({ records: 1, changed: [] });
@@ -81,7 +83,7 @@ describe('course counters', () => {
     const deps = { ...h.deps, counters: { ...store, add: async (tally: Tally) => void adds.push(tally) } };
     expect(await sendDue(deps)).toMatchObject({ sent: 5 });
     expect(adds).toHaveLength(1);
-    expect(adds[0]?.get('lesson:1')).toEqual({ sent: 5 });
+    expect(adds[0]?.get('lesson:1')).toEqual({ sent: 5, reached: 5 });
     // Nothing due: nothing written.
     expect(await sendDue(deps)).toMatchObject({ sent: 0 });
     expect(adds).toHaveLength(1);
@@ -101,7 +103,7 @@ describe('course counters', () => {
     await days(2);
     await changePreferences(h.deps, links.preferences, { action: 'pause' });
     expect(await deleteByAddress(h.deps, 'dan@example.com')).toBe(true);
-    expect(at('lesson:2')).toEqual({ sent: 2, paused: 1, k_sent: 1, k_paused: 1, deleted: 1, k_deleted: 1 });
+    expect(at('lesson:2')).toEqual({ sent: 2, reached: 2, paused: 1, k_sent: 1, k_reached: 1, k_paused: 1, deleted: 1, k_deleted: 1 });
     expect(at('now')).toEqual({ active: 1 });
     expect(at(`day:${h.clock.now().toISOString().slice(0, 10)}`)).toEqual({ deletions: 1, k_deletions: 1 });
     const { result, before, after } = await recounted();
@@ -115,7 +117,7 @@ describe('course counters', () => {
     await h.form('/unsubscribe', { t: links.unsubscribe });
     h.clock.advance(DAY);
     await join('eve@example.com'); // a new double opt-in over the unsubscribed record
-    expect(at('lesson:3')).toEqual({ sent: 1, unsubscribed: 1, k_sent: 1, k_unsubscribed: 1 });
+    expect(at('lesson:3')).toEqual({ sent: 1, reached: 1, unsubscribed: 1, k_sent: 1, k_reached: 1, k_unsubscribed: 1 });
     expect(at('day:2026-12-01')).toMatchObject({ signups: 1, confirmations: 1, k_confirmations: 1 });
     expect(at('now')).toEqual({ active: 1 });
     expect((await recounted()).result.changed).toEqual([]);
@@ -143,7 +145,7 @@ describe('course counters', () => {
     const sub = { email: 'x@example.com', status: 'active', timezone: 'UTC', sendHour: 8, optinId: 'o', createdAt: NOW, consent: { at: NOW, ip: '', userAgent: '', formVersion: '' }, version: 1,
       confirmedAt: '2026-12-10T00:00:00.000Z', sends: [{ day: 5, at: '2026-11-20T08:00:00.000Z', messageId: 'old' }, { day: 1, at: '2026-12-10T00:01:00.000Z', messageId: 'new' }] } as const;
     expect(contribution({ ...sub, sends: [...sub.sends] }).get('lesson:5')).toBeUndefined();
-    expect(contribution({ ...sub, sends: [...sub.sends] }).get('lesson:1')).toEqual({ sent: 1 });
+    expect(contribution({ ...sub, sends: [...sub.sends] }).get('lesson:1')).toEqual({ sent: 1, reached: 1 });
     expect(recordChange(undefined, undefined).size).toBe(0);
   });
 });

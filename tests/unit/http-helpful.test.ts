@@ -43,21 +43,21 @@ describe('/helpful', () => {
       expect(page).toContain('<label for="comment">Anything to add?');
     }
     expect(await h.deps.votes?.get((await h.store.get('gus@example.com'))!.linkId!, 1)).toBeUndefined();
-    expect(lesson('lesson:1')).toEqual({ sent: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1 });
   });
 
   it('POST records one vote per reader and lesson; a second replaces it and the counts follow', async () => {
     const { yes } = await dayOne();
     expect((await vote(yes, { choice: 'yes' })).status).toBe(200);
-    expect(lesson('lesson:1')).toEqual({ sent: 1, yes: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, yes: 1 });
     const res = await vote(yes, { choice: 'no', comment: '  Too much for a Monday.\r\n' });
     expect(await res.text()).toContain('Your answer is in.');
-    expect(lesson('lesson:1')).toEqual({ sent: 1, no: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, no: 1 });
     expect(await h.deps.votes?.comments([1])).toEqual([expect.objectContaining({ day: 1, choice: 'no', comment: 'Too much for a Monday.' })]);
     // The page says there is an answer already.
     expect(await (await h.app.request(`/helpful?t=${yes}`)).text()).toContain('You answered Not really before');
     await vote(yes, { choice: 'yes' });
-    expect(lesson('lesson:1')).toEqual({ sent: 1, yes: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, yes: 1 });
     expect(await h.deps.votes?.comments([1])).toEqual([]);
   });
 
@@ -70,7 +70,7 @@ describe('/helpful', () => {
     expect(page).toContain('Keep your comment to 500 characters.');
     expect(page).toContain(`>${long}</textarea>`);
     expect((await vote(yes, { comment: 'hello' })).status).toBe(400);
-    expect(lesson('lesson:1')).toEqual({ sent: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1 });
   });
 
   it('forged, other-purpose, missing and signed-out links: 4xx, never 5xx, nothing recorded', async () => {
@@ -84,6 +84,6 @@ describe('/helpful', () => {
     await changePreferences(h.deps, preferences, { action: 'sign-out' });
     expect((await h.app.request(`/helpful?t=${yes}`)).status).toBe(410);
     expect((await vote(yes, { choice: 'yes' })).status).toBe(410);
-    expect(lesson('lesson:1')).toEqual({ sent: 1 });
+    expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1 });
   });
 });
