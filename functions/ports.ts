@@ -61,6 +61,8 @@ export type NoticeJob = { id: string; at: string } & (
   | { kind: 'signup'; email: string; firstName?: string; timezone: string; sendHour: number; consent: Consent }
   | { kind: 'resend'; email: string }
   | { kind: 'data-link'; email: string; action: 'export' | 'delete' }
+  /** The author's console sign-in link, sent only when `email` is AUTHOR_EMAIL (services/author.ts). */
+  | { kind: 'signin'; email: string }
 );
 
 export interface NoticeQueue {

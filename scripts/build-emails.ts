@@ -21,10 +21,13 @@ const mjml2html = createRequire(import.meta.url)('mjml') as Mjml2Html;
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
-type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
+type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson' | AuthorKind;
+/** The author's own mail (issue 13): no reader's footer, no List-Unsubscribe. */
+type AuthorKind = 'signin' | 'digest' | 'alert';
+const AUTHOR_KINDS: readonly Kind[] = ['signin', 'digest', 'alert'];
 const TEMPLATE: Record<Kind, string> = {
   confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
-  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
+  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson', signin: 'signin', digest: 'digest', alert: 'alert',
 };
 /** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
 export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
@@ -34,6 +37,9 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   dataExport: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   dataDelete: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   lesson: ['greeting', 'preferencesUrl', 'helpfulYesUrl', 'helpfulNoUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  signin: ['signinUrl'],
+  digest: ['digestPeriod', 'digestReaders', 'digestLeft', 'digestHelpful', 'digestHealth', 'consoleUrl'],
+  alert: ['alertText', 'consoleUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
 const WHY: Record<Kind, string> = {
@@ -43,6 +49,9 @@ const WHY: Record<Kind, string> = {
   dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
   dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
   lesson: 'You are getting this because you signed up for Let Go’s 21-day course and confirmed by email.',
+  signin: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL).',
+  digest: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL). DIGEST_HOUR=off stops the weekly digest.',
+  alert: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL). At most one such email a day.',
 };
 /** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
 export const TEXT_WIDTH = 76;
@@ -66,6 +75,18 @@ const FIXED: Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: strin
   dataDelete: {
     subject: 'Confirm: delete your Let Go data',
     preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
+  },
+  signin: {
+    subject: 'Your sign-in link to the Let Go console',
+    preheader: 'It works once, for 15 minutes.',
+  },
+  digest: {
+    subject: 'Your week at Let Go',
+    preheader: 'Sign-ups, where readers left, what helped, and how the list is doing.',
+  },
+  alert: {
+    subject: 'Let Go: something to look at today',
+    preheader: 'A lesson or the list needs a look. Nothing has been stopped.',
   },
 };
 
@@ -140,7 +161,7 @@ async function compileEmail(
   const file = `emails/${TEMPLATE[kind]}`;
   const body = fillTemplate(t[`${kind}.mjml`], html, {}, `${file}.mjml`);
   const mjml = fillTemplate(t.layout, { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(WHY[kind]) },
-    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') }, 'emails/layout.mjml');
+    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl'), reader: !AUTHOR_KINDS.includes(kind) }, 'emails/layout.mjml');
   let result: { html: string; errors: MjmlError[] };
   try {
     result = await mjml2html(mjml, { validationLevel: 'strict', fonts: {}, keepComments: false });
@@ -207,6 +228,9 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
     complete: await fixed('complete'),
     dataExport: await fixed('dataExport'),
     dataDelete: await fixed('dataDelete'),
+    signin: await fixed('signin'),
+    digest: await fixed('digest'),
+    alert: await fixed('alert'),
     lessons,
   };
   mkdirSync(path.dirname(outFile), { recursive: true });
@@ -214,7 +238,7 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
   // The notice worker only ever sends these; a file without the 21 lessons keeps its bundle small.
   const notices: CompiledCourse = { ...course, lessons: [], outline: lessons.map(({ day, subject }) => ({ day, subject })) };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest, course.alert, ...lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

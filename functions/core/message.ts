@@ -13,6 +13,10 @@ export type CompiledCourse = {
   /** The emailed confirmation links for downloading and deleting one's data. */
   dataExport: CompiledEmail;
   dataDelete: CompiledEmail;
+  /** The author's mail (issue 13): the console's sign-in link, the weekly digest, an alert. */
+  signin: CompiledEmail;
+  digest: CompiledEmail;
+  alert: CompiledEmail;
   lessons: CompiledLesson[];
   /** Each lesson's day and subject, in bundles that carry no lessons (the API's console counts them). */
   outline?: LessonOutline[];
@@ -38,6 +42,15 @@ export type Placeholders = {
   /** A lesson's "was today's step helpful?" answers (services/helpful.ts). */
   helpfulYesUrl?: string;
   helpfulNoUrl?: string;
+  /** The author's mail: the console, its one-time sign-in link, the digest's lines, an alert's reason. */
+  signinUrl?: string;
+  consoleUrl?: string;
+  digestPeriod?: string;
+  digestReaders?: string;
+  digestLeft?: string;
+  digestHelpful?: string;
+  digestHealth?: string;
+  alertText?: string;
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

@@ -1,5 +1,6 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import type { HumanCheck } from '../adapters/turnstile.js';
+import type { HealthStore, SessionStore } from '../ports.js';
 import type { ServiceDeps } from '../services/deps.js';
 
 /** What createApp and every route file receive (its own module: route files never import app.ts). */
@@ -12,4 +13,7 @@ export type AppDeps = ServiceDeps & {
   humanCheck?: HumanCheck;
   /** Before every route: behind CloudFront, refuses what did not come through it (http/viewer-address.ts). */
   originGuard?: MiddlewareHandler;
+  /** The author's console (http/admin-routes.ts): its sessions, and the breaker it shows and resumes. */
+  sessions?: SessionStore;
+  health?: HealthStore;
 };

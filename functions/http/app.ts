@@ -4,6 +4,7 @@ import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
 import type { AppDeps } from './app-deps.js';
+import { adminRoutes } from './admin-routes.js';
 import { helpfulRoutes } from './helpful-routes.js';
 import { linkRoutes } from './link-routes.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
@@ -30,9 +31,19 @@ export const ROUTES: Record<string, string> = {
   '/preferences/delete': 'POST',
   '/data': 'GET, HEAD, POST',
   '/helpful': 'GET, HEAD, POST',
+  '/admin': 'GET, HEAD',
+  '/admin/link': 'POST',
+  '/admin/sign-in': 'GET, HEAD, POST',
+  '/admin/sign-out': 'POST',
+  '/admin/funnel': 'GET, HEAD',
+  '/admin/cohorts': 'GET, HEAD',
+  '/admin/funnel.csv': 'GET, HEAD',
+  '/admin/cohorts.csv': 'GET, HEAD',
+  '/admin/reader': 'GET, HEAD, POST',
+  '/admin/resume': 'POST',
 };
 
-const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
+const STATUS: Record<AppErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
   'invalid-input': 400,
   'invalid-link': 400,
   'expired-link': 410,
@@ -45,6 +56,8 @@ const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429
   unavailable: 503,
   'rate-limited': 429,
   'method-not-allowed': 405,
+  unauthorized: 401,
+  forbidden: 403,
 };
 
 const TITLES: Record<AppErrorCode, string> = {
@@ -60,6 +73,8 @@ const TITLES: Record<AppErrorCode, string> = {
   unavailable: 'Please try again in a minute',
   'rate-limited': 'Too many requests',
   'method-not-allowed': 'Not allowed',
+  unauthorized: 'Please sign in',
+  forbidden: 'Not allowed',
 };
 
 export function errorResponse(c: Context, error: AppError, mailto?: string) {
@@ -110,6 +125,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', preferencesRoutes(deps));
   app.route('/', safetyRoutes(deps));
   app.route('/', helpfulRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.notFound((c) => {
     const allow = ROUTES[c.req.path];
     if (allow) return errorResponse(c, new AppError('method-not-allowed', `This address takes ${allow}.`, undefined, { allow }));

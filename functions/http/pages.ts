@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { ADMIN_CSS } from './admin-style.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -36,7 +37,8 @@ const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
 export function contentSecurityPolicy(turnstile = false): string {
   return [
     "default-src 'none'",
-    `style-src ${sha256(CSS)}`,
+    // The reader pages' stylesheet, and the author's console's (http/admin-style.ts).
+    `style-src ${sha256(CSS)} ${sha256(ADMIN_CSS)}`,
     `script-src ${sha256(TZ_SCRIPT)}${turnstile ? ` ${TURNSTILE_ORIGIN}` : ''}`,
     turnstile ? `frame-src ${TURNSTILE_ORIGIN}` : '',
     "img-src 'none'",
@@ -49,11 +51,15 @@ export function contentSecurityPolicy(turnstile = false): string {
 }
 
 
-export function page(title: string, body: Html, withScript = false, turnstile = false): Html {
+/** The author's console: its own stylesheet, a wide layout on a desktop, a footer of its own. */
+export type PageOptions = { admin?: { footer: Html | string } };
+
+export function page(title: string, body: Html, withScript = false, turnstile = false, options: PageOptions = {}): Html {
+  const footer = options.admin?.footer ?? html`Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a>`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
-<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free 21-day email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a></footer></main>
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style>${options.admin ? html`<style>${raw(ADMIN_CSS)}</style>` : ''}</head>
+<body><main${options.admin ? raw(' class="wide"') : ''}><a class="brand" href="${options.admin ? '/admin' : '/'}">Let Go</a>${body}<footer>${footer}</footer></main>
 ${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}${turnstile ? html`<script src="${TURNSTILE_ORIGIN}/turnstile/v0/api.js" async defer></script>` : ''}</body></html>`;
 }
 

@@ -10,7 +10,7 @@ export type ServiceDeps = {
   mailer: Mailer;
   clock: Clock;
   course: CompiledCourse;
-  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'replyTo' | 'authorName' | 'safetyResourcesUrl' | 'unsubscribeMailto' | 'keys' | 'hashKey'>;
+  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'replyTo' | 'authorName' | 'safetyResourcesUrl' | 'unsubscribeMailto' | 'keys' | 'hashKey' | 'author'>;
   log?: (event: string, fields: Record<string, unknown>) => void;
   /** Abuse limits that hold across instances (DynamoDB; in memory for unit tests). */
   limiter: RateLimiter;

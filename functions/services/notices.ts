@@ -11,6 +11,7 @@ import { MailerError, type HealthStore, type NoticeJob } from '../ports.js';
 import { recordSends } from './breaker.js';
 import { humanWindowMs, LIMITS, maskEmail, type ServiceDeps } from './deps.js';
 import { counterSink, countReplaced, countSignup, countWrite } from './counting.js';
+import { sendSignIn } from './author.js';
 import { retryOnConflict } from './links.js';
 import { sendNotice } from './notify.js';
 
@@ -36,6 +37,8 @@ export type NoticeOutcome =
 export const DATA_LINK_MS = 30 * 60_000;
 
 export async function processNotice(deps: NoticeDeps, job: NoticeJob): Promise<NoticeOutcome> {
+  // The author's sign-in link holds no reader's record: its own rules (services/author.ts).
+  if (job.kind === 'signin') return sendSignIn(deps, job);
   const existing = await deps.store.get(job.email);
   if (existing?.notice?.id === job.id) return existing.notice.sentAt ? 'already-sent' : deliverNotice(deps, existing, job);
   const now = deps.clock.now();
@@ -119,6 +122,8 @@ async function withinLimits(deps: NoticeDeps, job: NoticeJob): Promise<boolean> 
 
 /** The limiter keys of one address: HMACs of its canonical mailbox, never the address in clear. */
 export function addressLimits(deps: Pick<ServiceDeps, 'config'>, job: Pick<NoticeJob, 'email' | 'kind'>) {
+  // The author's sign-in links have their own limit, per author (services/author.ts).
+  if (job.kind === 'signin') return [];
   const hash = keyedHash(deps.config.hashKey, canonicalMailbox(job.email));
   if (job.kind === 'data-link') return [{ key: `data:${hash}`, ...LIMITS.dataLinksHour }];
   return [

@@ -2,7 +2,9 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
 import { createCapturingMailer } from '../../functions/adapters/capturing-mailer.js';
 import { createMemoryCounterStore } from '../../functions/adapters/counter-stores.js';
+import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+import { createMemorySessionStore } from '../../functions/adapters/session-stores.js';
 import { createMemoryVoteStore } from '../../functions/adapters/vote-stores.js';
 import { createMemoryOutbox } from '../../functions/adapters/outboxes.js';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
@@ -28,6 +30,7 @@ export const testConfig = {
   unsubscribeMailto: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
   keys: TEST_KEYS,
   hashKey: Buffer.alloc(32, 7),
+  author: { email: 'author@letgo.test', timezone: 'Europe/London', digestHour: 8 } as { email: string; timezone: string; digestHour?: number } | undefined,
 };
 
 export const compiledCourse = course as CompiledCourse;
@@ -104,9 +107,13 @@ export function headerValue(mail: ParsedMail, name: string): string | undefined 
  * The HTTP app over memoryDeps (fixed client IP), with a form and a JSON
  * client, and the link tokens of the last mail sent.
  */
-export function httpHarness(start?: string) {
-  const { deps, store, mailer, clock, notices, outbox } = memoryDeps(start);
-  const app = createApp({ ...deps, clientIp: () => '203.0.113.7' });
+export function httpHarness(start?: string, overrides: Partial<ServiceDeps> = {}) {
+  const { deps, store, mailer, clock, notices, outbox } = memoryDeps(start, overrides);
+  const sessions = createMemorySessionStore();
+  const health = createMemoryHealthStore();
+  const logs: Array<{ event: string; fields: Record<string, unknown> }> = [];
+  deps.log = (event, fields) => void logs.push({ event, fields });
+  const app = createApp({ ...deps, sessions, health, clientIp: () => '203.0.113.7' });
   const agent = { 'user-agent': 'test-agent/1.0' };
   /** A form token as the page would have served it a few seconds ago (a person took their time). */
   const formTokenNow = () => formToken({ ...deps, clock: { now: () => new Date(clock.now().getTime() - 5_000) } });
@@ -152,5 +159,5 @@ export function httpHarness(start?: string) {
   };
   /** Every notice enqueued so far has been worked on. */
   const settled = () => notices.settled();
-  return { app, deps, store, mailer, clock, form, json, lastMail, settled, outbox, formTokenNow };
+  return { app, deps, store, mailer, clock, form, json, lastMail, settled, outbox, formTokenNow, sessions, health, logs };
 }
