@@ -28,6 +28,9 @@ export const KEPT = 'k_';
 const GAUGED: ReadonlySet<Status> = new Set(['active', 'paused', 'completed', 'unsubscribed', 'suppressed']);
 const EXIT_FIELD: Record<ExitKind, string> = { unsubscribe: 'unsubscribed', bounce: 'bounced', complaint: 'complained' };
 
+/** Keys that hold counts (the recount rebuilds them); others in the store are markers (services/digest.ts). */
+export const isCountKey = (key: string) => key === NOW_KEY || key === TOTAL_KEY || /^(day|lesson|cohort):/.test(key);
+
 export const dayKey = (at: string | Date) => `day:${(typeof at === 'string' ? at : at.toISOString()).slice(0, 10)}`;
 export const lessonKey = (day: number) => `lesson:${day}`;
 export const cohortKey = (at: string | Date) => `cohort:${isoWeek(at)}`;

@@ -1,4 +1,4 @@
-import { contribution, merge, rebuild, voteContribution, type Fields, type Tally } from '../core/counters.js';
+import { contribution, isCountKey, merge, rebuild, voteContribution, type Fields, type Tally } from '../core/counters.js';
 import type { CounterStore, TableScan } from '../ports.js';
 
 /**
@@ -24,7 +24,7 @@ export async function recount(deps: { counters: CounterStore; scan: TableScan })
       } else if (item.kind === 'vote') {
         votes++;
         merge(sum, voteContribution(item.vote));
-      } else {
+      } else if (isCountKey(item.key)) {
         stored.set(item.key, item.fields);
       }
     }
