@@ -59,7 +59,7 @@ export function overviewPage(stats: Stats, csrf: string, notice?: string): Retur
   const o = stats.overview;
   const worst = mostLeft(stats);
   const labels = stats.days.map((d) => d.day.slice(5));
-  const daysTable = html`<details><summary>Sign-ups per day as a table</summary><div class="scroll"><table><thead><tr><th scope="col">Day (UTC)</th><th scope="col">Sign-ups</th><th scope="col">Confirmed</th><th scope="col">Finished</th><th scope="col">Left</th></tr></thead>
+  const daysTable = html`<details><summary>Sign-ups per day as a table</summary><div class="scroll" tabindex="0" role="region" aria-label="Sign-ups per day"><table><thead><tr><th scope="col">Day (UTC)</th><th scope="col">Sign-ups</th><th scope="col">Confirmed</th><th scope="col">Finished</th><th scope="col">Left</th></tr></thead>
 <tbody>${stats.days.map((d) => html`<tr><th scope="row">${d.day}</th><td>${d.signups}</td><td>${d.confirmations}</td><td>${d.completions}</td><td>${d.left}</td></tr>`)}</tbody></table></div></details>`;
   return consolePage('Overview', 'overview', csrf, html`<h1>Your course</h1>
 ${notice ? html`<p class="notice" role="status">${notice}</p>` : ''}
@@ -89,10 +89,10 @@ function healthSection(stats: Stats, csrf: string): Html {
     ? html`<div class="warn" role="status"><p><b>Sending is paused</b> since ${breaker.openedAt ?? 'a while'}: ${breaker.reason ?? 'bounces or complaints'}.</p>
 <p>Find and fix the cause first (who signed up, which lesson was complained about), then resume.</p>
 <form method="post" action="/admin/resume">${csrfField(csrf)}<button type="submit">Resume sending</button></form></div>`
-    : html`<p><b>Sending is on.</b> ${health.warnings.length ? health.warnings.map((w) => html`<span class="error">${w.message}</span> `) : 'Nothing near a line.'}</p>`;
+    : html`<p><b>Sending is on.</b>${health.warnings.length ? '' : ' Nothing near a line.'}</p>${health.warnings.map((w) => html`<p class="warn">${w.message}</p>`)}`;
   return html`<section class="card gap"><h2>List health, last 7 days</h2>${state}<p class="hint">${recent.sends} emails handed to SES. Our breaker stops the lessons past its line; SES reviews an account past its review line and may pause it past the next.</p>
-${rateGauge(`Bounce rate on lessons ${pct(rows[0]?.[2] ?? 0, 2)}, against the breaker at 5% and SES at 5% and 10%`, rows[0]?.[2] ?? 0, [{ name: 'breaker, SES review', at: SES_LINES.bounce.review }, { name: 'SES pause', at: SES_LINES.bounce.pause }])}
-${rateGauge(`Complaint rate on lessons ${pct(rows[1]?.[2] ?? 0, 2)}, against the breaker at 0.1% and SES at 0.1% and 0.5%`, rows[1]?.[2] ?? 0, [{ name: 'breaker, SES review', at: SES_LINES.complaint.review }, { name: 'SES pause', at: SES_LINES.complaint.pause }])}
-<div class="scroll"><table><thead><tr><th scope="col">Last 7 days</th><th scope="col">Count</th><th scope="col">Rate</th><th scope="col">Our breaker stops past</th><th scope="col">SES reviews past</th><th scope="col">SES may pause past</th></tr></thead>
+${rateGauge(`Bounces on lessons: ${pct(rows[0]?.[2] ?? 0, 2)}`, rows[0]?.[2] ?? 0, [{ name: `our breaker and SES’s review at ${pct(SES_LINES.bounce.review)}`, at: SES_LINES.bounce.review }, { name: `SES may pause at ${pct(SES_LINES.bounce.pause)}`, at: SES_LINES.bounce.pause }])}
+${rateGauge(`Complaints on lessons: ${pct(rows[1]?.[2] ?? 0, 2)}`, rows[1]?.[2] ?? 0, [{ name: `our breaker and SES’s review at ${pct(SES_LINES.complaint.review, 1)}`, at: SES_LINES.complaint.review }, { name: `SES may pause at ${pct(SES_LINES.complaint.pause, 1)}`, at: SES_LINES.complaint.pause }])}
+<div class="scroll" tabindex="0" role="region" aria-label="List health figures"><table><thead><tr><th scope="col">Last 7 days</th><th scope="col">Count</th><th scope="col">Rate</th><th scope="col">Our breaker stops past</th><th scope="col">SES reviews past</th><th scope="col">SES may pause past</th></tr></thead>
 <tbody>${rows.map(([name, count, r, ours, review, pause]) => html`<tr><th scope="row">${name}</th><td>${count}</td><td>${pct(r, 2)}</td><td>${ours}</td><td>${pct(review, 1)}</td><td>${pct(pause, 1)}</td></tr>`)}</tbody></table></div></section>`;
 }
