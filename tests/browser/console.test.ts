@@ -116,6 +116,21 @@ describe('the author in a browser', () => {
     expect((await page.goto(`${stack.baseUrl}/admin/funnel`))?.status()).toBe(401);
   });
 
+  it('a reader answers "was today’s step helpful?" from a lesson\'s link: a page, then the answer on its button', async () => {
+    const { page, checkpoint, navigation } = browser;
+    const sub = await stack.deps.store.get('reader2@example.com');
+    if (!sub?.linkId || !sub.linkSecret) throw new Error('no reader to answer');
+    const token = signLink(stack.deps.config.keys, 'helpful', Buffer.concat([Buffer.from(sub.linkId, 'base64url'), Buffer.from(sub.linkSecret, 'base64url'), Buffer.from([2, 0])]));
+    await checkpoint('helpful-question', await page.goto(`${stack.baseUrl}/helpful?t=${token}`));
+    expect(await page.getByLabel('Not really').isChecked()).toBe(true);
+    await page.getByLabel('Yes').check();
+    await page.getByLabel('Anything to add?').fill('The breathing part helped on the bus.');
+    const thanks = await navigation(() => page.getByRole('button', { name: 'Send my answer' }).click());
+    expect(await heading()).toBe('Thank you');
+    await checkpoint('helpful-thanks', thanks);
+    expect(await stack.deps.votes?.get(sub.linkId, 2)).toMatchObject({ choice: 'yes', comment: 'The breathing part helped on the bus.' });
+  });
+
   it('never requested anything outside this machine', () => {
     expect(browser.offsite).toEqual([]);
   });
