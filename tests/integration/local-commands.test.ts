@@ -66,6 +66,32 @@ describe('the helper commands with a stack running', () => {
   });
 });
 
+describe('the console link npm start prints', () => {
+  const dataDir = newDataDir();
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(dataDir, { CLOCK_SPEED: '1440', SCHEDULER: 'off' });
+  }, 180_000);
+  afterAll(async () => {
+    if (stack?.child.exitCode === null) await stack.stop();
+  });
+
+  it('signs the author in once, and still works seconds later on a clock 1,440 times faster', { timeout: 60_000 }, async () => {
+    const link = /Console: +(http:\/\/\S+\/admin\/sign-in\?t=[\w.-]+)/.exec(stack.output())?.[1];
+    if (!link) throw new Error(`no console link in:\n${stack.output()}`);
+    expect(stack.output()).toContain('mailed to author@letgo.local');
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // an hour of simulated time
+    expect((await fetch(link)).status).toBe(200);
+    const t = new URL(link).searchParams.get('t') ?? '';
+    const signIn = () => fetch(new URL('/admin/sign-in', link), { method: 'POST', body: new URLSearchParams({ t }), redirect: 'manual' });
+    const first = await signIn();
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(await (await fetch(new URL('/admin', link), { headers: { cookie } })).text()).toContain('<h1>Your course</h1>');
+    expect((await signIn()).status).toBe(410);
+  });
+});
+
 describe('npm start with AWS_ENDPOINT_URL_DYNAMODB', () => {
   it('uses that engine, creates the table there and starts no dynalite', { timeout: 180_000 }, async () => {
     const dataDir = newDataDir();
