@@ -1,4 +1,5 @@
 import {
+  change,
   contribution,
   direct,
   kept,
@@ -74,7 +75,8 @@ export async function countRemoved(deps: { votes?: VoteStore; course: ServiceDep
   if (deps.votes && sub.linkId) {
     const days = Array.from({ length: lessonCount(deps.course) }, (_, i) => i + 1);
     for (const vote of await deps.votes.list(sub.linkId, days)) {
-      merge(tally, kept(voteContribution(vote)));
+      // The vote goes and its count stays: taken from the live count, kept instead.
+      merge(tally, merge(change(vote, undefined, voteContribution), kept(voteContribution(vote))));
       await deps.votes.remove(vote.linkId, vote.day);
       if (vote.comment) await deps.votes.dropComments(vote.day, vote.linkId);
     }

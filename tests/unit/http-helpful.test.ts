@@ -1,6 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Tally } from '../../functions/core/counters.js';
-import type { CounterStore } from '../../functions/ports.js';
+import type { Tally, Vote } from '../../functions/core/counters.js';
+import { memoryTableScan } from '../../functions/adapters/table-scans.js';
+import { recount } from '../../functions/services/recount.js';
+import type { CounterStore, VoteStore } from '../../functions/ports.js';
 import { changePreferences } from '../../functions/services/preferences.js';
 import { sendDue } from '../../functions/services/send-due.js';
 import { httpHarness, linksOf, parseMail } from '../support/fixtures.js';
@@ -59,6 +61,22 @@ describe('/helpful', () => {
     await vote(yes, { choice: 'yes' });
     expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, yes: 1 });
     expect(await h.deps.votes?.comments([1])).toEqual([]);
+  });
+
+  it('an erased reader\'s answers and comments go with them; the counts stay', async () => {
+    const { no } = await dayOne();
+    await vote(no, { choice: 'no', comment: 'My name is Gus and today was awful.' });
+    const { deleteByAddress } = await import('../../functions/services/privacy.js');
+    const sub = (await h.store.get('gus@example.com'))!;
+    await deleteByAddress(h.deps, 'gus@example.com');
+    expect(await h.deps.votes?.get(sub.linkId!, 1)).toBeUndefined();
+    expect(await h.deps.votes?.comments([1])).toEqual([]);
+    expect(lesson('lesson:1')).toMatchObject({ no: 1, k_no: 1 });
+    // A recount over what is left agrees: the answer is kept, nothing of the reader is.
+    const counters = h.deps.counters as CounterStore & { all(): Tally };
+    const votes = h.deps.votes as VoteStore & { all(): Vote[] };
+    const result = await recount({ counters, scan: memoryTableScan({ records: h.store.all, votes: votes.all, counters: counters.all }) });
+    expect(result).toMatchObject({ votes: 0, changed: [] });
   });
 
   it('refuses a comment over 500 characters, or a missing answer, keeping what was typed', async () => {
