@@ -1,7 +1,7 @@
 import { exportRecord } from '../core/privacy.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
-import { counterSink, countRemoved } from './counting.js';
+import { counterSink, countRemoved, lessonCount } from './counting.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { openLink, openPreferences, retryOnConflict } from './links.js';
 import { addressLimits, suppressionHash } from './notices.js';
@@ -25,9 +25,13 @@ export async function exportByAddress(deps: ServiceDeps, email: string) {
       .concat(addressLimits(deps, { email, kind: 'data-link' }))
       .map(async ({ key, windowMs }) => ({ counter: key.split(':')[0], windows: await deps.limiter.held(key, windowMs, now) })),
   );
+  // Their answers to "was today's step helpful?", comments included.
+  const days = Array.from({ length: lessonCount(deps.course) }, (_, i) => i + 1);
+  const votes = sub?.linkId && deps.votes ? await deps.votes.list(sub.linkId, days) : [];
   return {
     exportedAt: now.toISOString(),
     subscriber: sub ? exportRecord(sub) : null,
+    helpfulAnswers: votes.map(({ day, choice, comment, at }) => ({ lesson: day, answer: choice === 'yes' ? 'yes' : 'not really', comment: comment ?? null, at })),
     rateLimitCounters: limits.filter((limit) => limit.windows.length > 0),
     suppression: suppression ? { status: suppression.status, at: suppression.at, reason: suppression.reason } : null,
   };

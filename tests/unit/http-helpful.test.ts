@@ -66,7 +66,11 @@ describe('/helpful', () => {
   it('an erased reader\'s answers and comments go with them; the counts stay', async () => {
     const { no } = await dayOne();
     await vote(no, { choice: 'no', comment: 'My name is Gus and today was awful.' });
-    const { deleteByAddress } = await import('../../functions/services/privacy.js');
+    const { deleteByAddress, exportByAddress } = await import('../../functions/services/privacy.js');
+    // Their own data while they are here: the export holds their answers.
+    expect((await exportByAddress(h.deps, 'gus@example.com')).helpfulAnswers).toEqual([
+      { lesson: 1, answer: 'not really', comment: 'My name is Gus and today was awful.', at: NOW },
+    ]);
     const sub = (await h.store.get('gus@example.com'))!;
     await deleteByAddress(h.deps, 'gus@example.com');
     expect(await h.deps.votes?.get(sub.linkId!, 1)).toBeUndefined();
