@@ -4,7 +4,7 @@
 import { createCapturingMailer } from '../functions/adapters/capturing-mailer.js';
 import { createMemoryStore } from '../functions/adapters/memory-store.js';
 import {
-  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type CompiledLesson, type Placeholders,
+  escapeHtml, fillTemplate, greetingFor, type CompiledCourse, type CompiledEmail, type Placeholders,
 } from '../functions/core/message.js';
 import { createMemoryRateLimiter } from '../functions/adapters/rate-limiters.js';
 import { signRecordLink } from '../functions/core/link-tokens.js';
@@ -72,7 +72,7 @@ export async function rawMessages(course: CompiledCourse, config = PRODUCTION_SA
     const sub = item.kind === 'confirmation' ? pending : reader;
     const values = item.kind === 'confirmation' ? { greeting: greetingFor(undefined) }
       : item.kind.startsWith('data') ? { dataUrl: `${config.baseUrl}/data?t=${signRecordLink(config.keys, 'data', { linkId: SAMPLE_LINK.linkId, secret: SAMPLE_LINK.nonce })}` }
-      : item.kind === 'lesson' ? helpfulUrls(deps, reader, (item.email as CompiledLesson).day) : {};
+      : {};
     await sendTemplate(deps, sub, item.email, now, values);
     out.push({ item, raw: mailer.sent.at(-1)?.raw ?? '' });
   }

@@ -15,7 +15,6 @@ import { MailerError, type Timer } from '../ports.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { withLinkIds } from './notices.js';
 import { countWrite, type Sink } from './counting.js';
-import { helpfulUrls } from './helpful.js';
 import { sendTemplate } from './notify.js';
 import { reduceRecord } from './retention.js';
 import type { DripSummary } from './drip-summary.js';
@@ -157,7 +156,7 @@ async function linked(run: Run, sub: Subscriber): Promise<Subscriber> {
 async function sendWithRetries(run: Run, claimed: Subscriber, lesson: CompiledLesson) {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await sendTemplate(run.deps, claimed, lesson, run.deps.clock.now(), helpfulUrls(run.deps, claimed, lesson.day));
+      return await sendTemplate(run.deps, claimed, lesson, run.deps.clock.now());
     } catch (error) {
       if (!(error instanceof MailerError)) throw error;
       if (error.kind !== 'throttled' || !run.bucket || !run.timer || attempt >= run.throttleRetries) return error;
