@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { canonicalZone, isValidTimeZone } from './core/schedule.js';
 import { parseKeyring, type TokenKeyring } from './core/tokens.js';
 
 /** Everything an entry point needs from its environment, read once and validated. */
@@ -20,6 +21,12 @@ export type AppConfig = {
   allowedOrigins: string[];
   /** Cloudflare Turnstile on the form, when both are configured. */
   turnstile?: { siteKey: string; secret: string };
+  /**
+   * The author's console and mail (issue 13): AUTHOR_EMAIL gets the sign-in
+   * links, the weekly digest (Mondays at DIGEST_HOUR in AUTHOR_TIMEZONE; none
+   * with DIGEST_HOUR=off) and the alerts. Unset: no console, no author mail.
+   */
+  author?: { email: string; timezone: string; digestHour?: number };
 };
 
 const blankIsUnset = (value: unknown) => (value === '' ? undefined : value);
@@ -46,6 +53,12 @@ const schema = z.object({
     .pipe(z.array(z.url().regex(/^https?:\/\/[^/]+$/, 'an origin is scheme://host[:port], no path'))),
   TURNSTILE_SITE_KEY: z.string().optional(),
   TURNSTILE_SECRET: z.string().optional(),
+  AUTHOR_EMAIL: z.preprocess(blankIsUnset, z.email('an address you read, such as you@example.com').max(254).optional()),
+  AUTHOR_TIMEZONE: z.preprocess(blankIsUnset, z.string().refine(isValidTimeZone, 'an IANA time zone such as Europe/London').transform(canonicalZone).optional()),
+  DIGEST_HOUR: z.preprocess(
+    blankIsUnset,
+    z.union([z.literal('off'), z.coerce.number().int().min(0).max(23)], { error: 'an hour from 0 to 23, or off' }).optional(),
+  ),
 });
 
 /** Validates an entry point's environment; a bad or missing value fails at start, naming the key. */
@@ -59,7 +72,7 @@ export function parseEnv<T extends z.ZodType>(schema: T, env: Record<string, str
 export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const { TABLE_NAME, BASE_URL, MAIL_FROM, REPLY_TO, AUTHOR_NAME, SAFETY_RESOURCES_URL, UNSUBSCRIBE_MAILTO, TOKEN_KEYS, HASH_KEY, ALLOWED_ORIGINS, ...rest } =
     parseEnv(schema, env);
-  const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret } = rest;
+  const { TURNSTILE_SITE_KEY: siteKey, TURNSTILE_SECRET: secret, AUTHOR_EMAIL, AUTHOR_TIMEZONE, DIGEST_HOUR } = rest;
   if (Boolean(siteKey) !== Boolean(secret)) {
     throw new Error('invalid configuration (TURNSTILE_SITE_KEY and TURNSTILE_SECRET go together: set both or neither)');
   }
@@ -75,6 +88,9 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     hashKey: HASH_KEY,
     allowedOrigins: ALLOWED_ORIGINS,
     turnstile: siteKey && secret ? { siteKey, secret } : undefined,
+    author: AUTHOR_EMAIL
+      ? { email: AUTHOR_EMAIL.toLowerCase(), timezone: AUTHOR_TIMEZONE ?? 'UTC', digestHour: DIGEST_HOUR === 'off' ? undefined : (DIGEST_HOUR ?? 8) }
+      : undefined,
   };
 }
 

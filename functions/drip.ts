@@ -2,9 +2,22 @@ import type { Context } from 'aws-lambda';
 import { createDripRuntime } from './drip-runtime.js';
 import { jsonLog } from './runtime.js';
 import { checkBreaker, recordSends } from './services/breaker.js';
+import { checkAuthorMail } from './services/digest.js';
 import { runDrip } from './services/fan-out.js';
 
 const runtime = createDripRuntime(process.env);
+
+/** The weekly digest and the alerts (services/digest.ts): one cheap check a run, never a reason for the run to fail. */
+async function authorMail(): Promise<void> {
+  const { counters } = runtime.deps;
+  if (!counters) return;
+  try {
+    const done = await checkAuthorMail({ ...runtime.deps, counters, health: runtime.health });
+    if (done.digest || done.alert) jsonLog('author.mail', done);
+  } catch (error) {
+    jsonLog('author.mail-failed', { level: 'ERROR', error: String(error) });
+  }
+}
 
 /**
  * The cron's handler, every minute: read the SES quota, then send inline or
@@ -12,6 +25,7 @@ const runtime = createDripRuntime(process.env);
  */
 export async function handler(_event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>) {
   const health = { health: runtime.health, clock: runtime.deps.clock, log: jsonLog };
+  await authorMail();
   // Bounces or complaints over SES's tolerance: send nothing until the author resumes.
   const breaker = await checkBreaker(health);
   if (breaker.open) {

@@ -11,7 +11,9 @@ export type AppErrorCode =
   | 'payload-too-large'
   | 'unavailable'
   | 'rate-limited'
-  | 'method-not-allowed';
+  | 'method-not-allowed'
+  | 'unauthorized'
+  | 'forbidden';
 
 export class AppError extends Error {
   override name = 'AppError';

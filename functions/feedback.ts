@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { parseEnv } from './config.js';
 import { lazyDynamoClient } from './adapters/aws-sdk.js';
+import { createDynamoCounterStore } from './adapters/counter-stores.js';
 import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
 import { createSnsVerifier, fetchText } from './adapters/sns-verifier.js';
@@ -33,6 +34,8 @@ const dynamo = lazyDynamoClient();
 const deps: FeedbackDeps = {
   store: createDynamoStore(dynamo, config.TABLE_NAME),
   health: createDynamoHealthStore(dynamo, config.TABLE_NAME),
+  // Where readers left: a bounce or complaint moves the course counters (services/counting.ts).
+  counters: createDynamoCounterStore(dynamo, config.TABLE_NAME),
   clock: { now: () => new Date() },
   log: (event, fields) => console.log(JSON.stringify({ event, ...fields })),
   sns: createSnsVerifier(fetchText),

@@ -37,7 +37,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
 function readJob(body: string): NoticeJob | undefined {
   try {
     const job = JSON.parse(body) as Partial<NoticeJob>;
-    const known = job.kind === 'signup' || job.kind === 'resend' || job.kind === 'data-link';
+    const known = job.kind === 'signup' || job.kind === 'resend' || job.kind === 'data-link' || job.kind === 'signin';
     return known && typeof job.id === 'string' && typeof job.email === 'string' && typeof job.at === 'string' ? (job as NoticeJob) : undefined;
   } catch {
     return undefined;

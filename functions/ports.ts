@@ -60,6 +60,8 @@ export type NoticeJob = { id: string; at: string } & (
   | { kind: 'signup'; email: string; firstName?: string; timezone: string; sendHour: number; consent: Consent }
   | { kind: 'resend'; email: string }
   | { kind: 'data-link'; email: string; action: 'export' | 'delete' }
+  /** The author's console sign-in link, sent only when `email` is AUTHOR_EMAIL (services/author.ts). */
+  | { kind: 'signin'; email: string }
 );
 
 export interface NoticeQueue {
@@ -149,3 +151,6 @@ export interface HealthStore {
   /** Conditional on the breaker's version; false when another writer got there first. */
   saveBreaker(breaker: Breaker, expectedVersion: number): Promise<boolean>;
 }
+
+// The author's console (issue 13): counters, votes, the recount's scan, sessions.
+export type { CommentEntry, CounterStore, ScannedItem, SessionStore, TableScan, VoteStore } from './console-ports.js';

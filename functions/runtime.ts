@@ -1,13 +1,16 @@
 import { lazyDynamoClient, lazySesClient, lazySqsClient } from './adapters/aws-sdk.js';
 import { createSqsQueue } from './adapters/outboxes.js';
+import { createDynamoCounterStore } from './adapters/counter-stores.js';
 import { createDynamoStore } from './adapters/dynamo-store.js';
+import { createDynamoSessionStore } from './adapters/session-stores.js';
+import { createDynamoVoteStore } from './adapters/vote-stores.js';
 import { createDynamoHealthStore } from './adapters/health-stores.js';
 import { createDynamoRateLimiter } from './adapters/rate-limiters.js';
 import { createSesMailer, type SesMailerOptions } from './adapters/ses-mailer.js';
 import { createTurnstile, type HumanCheck } from './adapters/turnstile.js';
 import { loadConfig } from './config.js';
 import type { CompiledCourse } from './core/message.js';
-import type { Clock, HealthStore } from './ports.js';
+import type { Clock, HealthStore, SessionStore } from './ports.js';
 import type { ServiceDeps } from './services/deps.js';
 
 /**
@@ -21,13 +24,17 @@ export function createRuntime(
   clock: Clock,
   course: CompiledCourse,
   options: { mailer?: SesMailerOptions } = {},
-): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck; health: HealthStore } {
+): ServiceDeps & { allowedOrigins: string[]; humanCheck?: HumanCheck; health: HealthStore; sessions: SessionStore } {
   const config = loadConfig(env);
   // One client of each, shared by the adapters; built when a request first needs it.
   const dynamo = lazyDynamoClient();
   const ses = lazySesClient();
   return {
     store: createDynamoStore(dynamo, config.tableName),
+    counters: createDynamoCounterStore(dynamo, config.tableName),
+    votes: createDynamoVoteStore(dynamo, config.tableName),
+    // The author's console sessions (only the API reads them).
+    sessions: createDynamoSessionStore(dynamo, config.tableName),
     limiter: createDynamoRateLimiter(dynamo, config.tableName),
     mailer: createSesMailer(ses, options.mailer),
     // The drip's circuit breaker; adapters are cheap and the client is only built when used.

@@ -7,7 +7,7 @@ export type Infra = {
   table: sst.aws.Dynamo;
   email: sst.aws.Email;
   topic: sst.aws.SnsTopic;
-  secrets: { tokenKeys: sst.Secret; hashKey: sst.Secret; adminToken: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
+  secrets: { tokenKeys: sst.Secret; hashKey: sst.Secret; turnstile?: sst.Secret; originSecret?: sst.Secret };
 };
 
 // The runtime and its esbuild target: infra/runtime.ts.
@@ -60,6 +60,8 @@ export function mailEnvironment({ settings, table, secrets }: Pick<Infra, 'setti
     TOKEN_KEYS: secrets.tokenKeys.value,
     HASH_KEY: secrets.hashKey.value,
     ...(settings.authorName ? { AUTHOR_NAME: settings.authorName } : {}),
+    // The author's console (API), its sign-in links (notice worker), the digest and alerts (drip).
+    ...(settings.authorEmail ? { AUTHOR_EMAIL: settings.authorEmail, AUTHOR_TIMEZONE: settings.authorTimezone, DIGEST_HOUR: settings.digestHour } : {}),
     // Read by the API (the /safety page); the drip shares this environment and ignores it.
     ...(settings.safetyResourcesUrl ? { SAFETY_RESOURCES_URL: settings.safetyResourcesUrl } : {}),
   };

@@ -11,7 +11,8 @@ export function createDrip(infra: Infra, baseUrl: $util.Input<string>) {
   const { table, email, secrets } = infra;
   const can = grants(infra);
   const deadLetters = deadLetterQueue('DripDeadLetters');
-  const readWrite = can.table(['GetItem', 'PutItem', 'UpdateItem', 'BatchGetItem', 'Query'], [table.arn, $interpolate`${table.arn}/index/${DUE_INDEX}`]);
+  // DeleteItem: retention reduces a reader who left 30 days ago (their record, link and votes go).
+  const readWrite = can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem', 'Query'], [table.arn, $interpolate`${table.arn}/index/${DUE_INDEX}`]);
   const environment = { ...mailEnvironment(infra), BASE_URL: baseUrl };
   const common: Omit<sst.aws.FunctionArgs, 'handler'> = {
     ...NODE,

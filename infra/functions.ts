@@ -39,21 +39,20 @@ export function createFunctions(infra: Infra) {
       table,
       secrets.tokenKeys,
       secrets.hashKey,
-      secrets.adminToken,
       ...(secrets.turnstile ? [secrets.turnstile] : []),
       ...(secrets.originSecret ? [secrets.originSecret] : []),
     ],
-    // UpdateItem: the per-network rate-limit counters (adapters/rate-limiters.ts); PutItem: single-use
-    // form tokens, preferences changes; DeleteItem: erasing a reader's data from an emailed link
-    // (services/privacy.ts). No SES: every email leaves through the notice queue (infra/notices.ts).
-    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem']), can.queue(notices.queue)],
+    // UpdateItem: the per-network rate-limit counters (adapters/rate-limiters.ts) and the course counters;
+    // PutItem: single-use form tokens, preferences changes, votes, console sessions; DeleteItem: erasing a
+    // reader's data from an emailed link (services/privacy.ts), signing out; BatchGetItem: the console's
+    // counter items, by key (services/stats.ts). No Query, no Scan: the console never reads the list.
+    // No SES: every email leaves through the notice queue (infra/notices.ts).
+    permissions: [can.table(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchGetItem']), can.queue(notices.queue)],
     environment: {
       ...mailEnvironment(infra),
       ALLOWED_ORIGINS: settings.allowedOrigins,
       // The outbox: sign-up notices and data links are enqueued here, never sent while a reader waits.
       NOTICE_QUEUE_URL: notices.queue.url,
-      // For the author's admin routes (resuming the drip after the circuit breaker).
-      ADMIN_TOKEN: secrets.adminToken.value,
       // Without a custom domain the API derives links from the Function URL it is called on.
       ...(customBaseUrl ? { BASE_URL: customBaseUrl } : {}),
       // Cloudflare Turnstile on the form, only when the author set it up (both or neither).

@@ -16,6 +16,12 @@ export type Settings = {
   replyTo: string;
   /** The sign-off of the emails (default: the display name of MAIL_FROM). */
   authorName?: string;
+  /** The author's console and mail: sign-in links, the weekly digest, alerts go here. Unset: no console. */
+  authorEmail?: string;
+  /** Where the digest's Monday and hour are (default UTC). */
+  authorTimezone: string;
+  /** The digest's hour on Mondays, 0-23 (default 8), or `off`. */
+  digestHour: string;
   /** A page of support services near you, listed first on /safety. */
   safetyResourcesUrl?: string;
   unsubscribeMailto: string;
@@ -89,6 +95,13 @@ export function readSettings(stage: string, env: Env): Settings {
   if (authorName && (authorName.length > 60 || /[\r\n<>]/.test(authorName))) {
     throw new SettingsError(`AUTHOR_NAME must be a name of at most 60 characters, got "${authorName}"`);
   }
+  const authorEmail = env.AUTHOR_EMAIL?.trim().toLowerCase() || undefined;
+  if (authorEmail && !mailboxAddress(authorEmail)?.address.includes('@')) throw new SettingsError(`AUTHOR_EMAIL must be an address you read, got "${authorEmail}"`);
+  if (authorEmail && /[<>\s]/.test(authorEmail)) throw new SettingsError(`AUTHOR_EMAIL must be a bare address such as you@example.com, got "${authorEmail}"`);
+  const authorTimezone = env.AUTHOR_TIMEZONE?.trim() || 'UTC';
+  if (!isZone(authorTimezone)) throw new SettingsError(`AUTHOR_TIMEZONE must be an IANA time zone such as Europe/London, got "${authorTimezone}"`);
+  const digestHour = env.DIGEST_HOUR?.trim() || '8';
+  if (digestHour !== 'off' && !/^(?:[01]?\d|2[0-3])$/.test(digestHour)) throw new SettingsError(`DIGEST_HOUR must be an hour from 0 to 23, or off, got "${digestHour}"`);
   const safetyResourcesUrl = env.SAFETY_RESOURCES_URL?.trim() || undefined;
   if (safetyResourcesUrl && !/^https:\/\/[^\s/]+\.[^\s/]+(\/\S*)?$/.test(safetyResourcesUrl)) {
     throw new SettingsError(`SAFETY_RESOURCES_URL must be an https:// address, got "${safetyResourcesUrl}"`);
@@ -112,6 +125,9 @@ export function readSettings(stage: string, env: Env): Settings {
     senderDomain,
     replyTo,
     authorName,
+    authorEmail,
+    authorTimezone,
+    digestHour,
     safetyResourcesUrl,
     unsubscribeMailto,
     allowedOrigins: env.ALLOWED_ORIGINS ?? '',
@@ -148,6 +164,15 @@ function wafRateLimit(value: string | undefined): number | undefined {
     throw new SettingsError(`API_WAF_RATE_LIMIT must be requests per 5 minutes per address, from 10 to 2000000000, got "${value}"`);
   }
   return n;
+}
+
+function isZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function required(env: Env, key: string, example: string): string {

@@ -19,11 +19,14 @@ export { CourseError };
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MAX_HTML_BYTES = 102_000;
 
-type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson';
+type Kind = 'confirmation' | 'alreadyEnrolled' | 'complete' | 'dataExport' | 'dataDelete' | 'lesson' | AuthorKind;
+/** The author's own mail (issue 13): no reader's footer, no List-Unsubscribe. */
+type AuthorKind = 'signin' | 'digest' | 'alert';
+const AUTHOR_KINDS: readonly Kind[] = ['signin', 'digest', 'alert'];
 /** Each kind of email's template, `emails/<name>.mjml` and `.txt`. */
 export const TEMPLATE: Record<Kind, string> = {
   confirmation: 'confirmation', alreadyEnrolled: 'already-enrolled', complete: 'complete',
-  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson',
+  dataExport: 'data-export', dataDelete: 'data-delete', lesson: 'lesson', signin: 'signin', digest: 'digest', alert: 'alert',
 };
 /** Send-time placeholders each kind of email must contain (and the only ones it may contain). */
 export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
@@ -32,7 +35,10 @@ export const PLACEHOLDERS: Record<Kind, readonly string[]> = {
   complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   dataExport: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   dataDelete: ['greeting', 'dataUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'helpfulYesUrl', 'helpfulNoUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  signin: ['signinUrl'],
+  digest: ['digestPeriod', 'digestReaders', 'digestLeft', 'digestHelpful', 'digestHealth', 'consoleUrl'],
+  alert: ['alertText', 'consoleUrl'],
 };
 /** The footer's one line on why this email came: a lesson went to a confirmed reader, the others to whoever used the form. */
 export const why = (kind: Kind, totalDays: number): string => kind === 'lesson'
@@ -44,6 +50,9 @@ const WHY: Record<Exclude<Kind, 'lesson'>, string> = {
   complete: 'You are getting this because this address was entered on the Let Go sign-up form.',
   dataExport: 'You are getting this because someone asked for this address’s data on its Let Go preferences page.',
   dataDelete: 'You are getting this because someone asked to delete this address’s data on its Let Go preferences page.',
+  signin: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL).',
+  digest: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL). DIGEST_HOUR=off stops the weekly digest.',
+  alert: 'You are getting this because this address is set as the author of this Let Go course (AUTHOR_EMAIL). At most one such email a day.',
 };
 /** Plain-text paragraphs are wrapped to this many columns (RFC 5322 recommends at most 78). */
 export const TEXT_WIDTH = 76;
@@ -67,6 +76,18 @@ const fixedLines = (totalDays: number): Record<Exclude<Kind, 'lesson'>, { subjec
   dataDelete: {
     subject: 'Confirm: delete your Let Go data',
     preheader: 'Nothing is deleted until you confirm. The link works for 30 minutes.',
+  },
+  signin: {
+    subject: 'Your sign-in link to the Let Go console',
+    preheader: 'It works once, for 15 minutes.',
+  },
+  digest: {
+    subject: 'Your week at Let Go',
+    preheader: 'Sign-ups, where readers left, what helped, and how the list is doing.',
+  },
+  alert: {
+    subject: 'Let Go: something to look at today',
+    preheader: 'A lesson or the list needs a look. Nothing has been stopped.',
   },
 });
 
@@ -129,7 +150,7 @@ async function compileEmail(
   const reason = why(kind, totalDays);
   const body = fillMapped(t[`${kind}.mjml`], `${file}.mjml`, { ...html, totalDays: String(totalDays) });
   const mjml = fillMapped(t.layout, 'emails/layout.mjml', { body, title: escapeHtml(subject), preheader: escapeHtml(preheader), why: escapeHtml(reason) },
-    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl') });
+    { preferences: PLACEHOLDERS[kind].includes('preferencesUrl'), reader: !AUTHOR_KINDS.includes(kind) });
   const compiled = await compileMjml(mjml, label, cache);
   const email: CompiledEmail = {
     subject, preheader, html: compiled,
@@ -197,6 +218,9 @@ export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {})
     complete: await fixed('complete'),
     dataExport: await fixed('dataExport'),
     dataDelete: await fixed('dataDelete'),
+    signin: await fixed('signin'),
+    digest: await fixed('digest'),
+    alert: await fixed('alert'),
     lessons,
   };
 }
@@ -207,10 +231,10 @@ export async function buildEmails(options: BuildOptions = {}): Promise<BuildResu
   const course = await compileCourse(options);
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
-  // The notice worker only ever sends these; a file without the lessons keeps its bundle small.
-  const notices: CompiledCourse = { ...course, lessons: [] };
+  // The notice worker and the API never send a lesson; a file without them keeps those bundles small.
+  const notices: CompiledCourse = { ...course, lessons: [], outline: course.lessons.map(({ day, subject }) => ({ day, subject })) };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...course.lessons];
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest, course.alert, ...course.lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

@@ -34,7 +34,7 @@ export function clockStart(saved: SavedClock | undefined, speed: number, realNow
 
 /** Simulated time that runs `speed` times faster than the wall clock, from `simStart` at `realStart`. */
 export function runningClock(speed: number, simStart: number, realStart: number, realNow = Date.now): Clock {
-  return { now: () => new Date(simStart + (realNow() - realStart) * speed) };
+  return { now: () => new Date(simStart + (realNow() - realStart) * speed), speed };
 }
 
 export function loadClock(dataDir: string): SavedClock | undefined {

@@ -36,6 +36,10 @@ export function appEnv(port = PORT, dataDir = DATA_DIR): Record<string, string> 
     SAFETY_RESOURCES_URL: process.env.SAFETY_RESOURCES_URL || '',
     UNSUBSCRIBE_MAILTO: process.env.UNSUBSCRIBE_MAILTO || 'mailto:unsubscribe@letgo.local?subject=unsubscribe',
     ALLOWED_ORIGINS: process.env.ALLOWED_ORIGINS || '',
+    // The author's console and digest: on by default locally, into the local mailbox (AUTHOR_EMAIL= turns it off).
+    AUTHOR_EMAIL: process.env.AUTHOR_EMAIL ?? 'author@letgo.local',
+    AUTHOR_TIMEZONE: process.env.AUTHOR_TIMEZONE || '',
+    DIGEST_HOUR: process.env.DIGEST_HOUR || '',
     ...localSecrets(dataDir),
   };
 }

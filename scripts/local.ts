@@ -12,6 +12,8 @@ import { createApp } from '../functions/http/app.js';
 import { fullCourse } from '../functions/course.js';
 import { createRuntime } from '../functions/runtime.js';
 import { createNoticeRunner } from '../functions/services/outbox-runner.js';
+import { checkAuthorMail } from '../functions/services/digest.js';
+import { signInUrl } from '../functions/services/author.js';
 import { sendDue } from '../functions/services/send-due.js';
 import { clockStart, describeClock, keepClock, loadClock, runningClock } from './local-clock.js';
 import { appEnv, DATA_DIR, DYNAMO_PORT, parseSpeed, PORT, SES_PORT } from './local-env.js';
@@ -89,6 +91,8 @@ async function main(): Promise<void> {
       } catch (error) {
         console.error('drip pass failed:', error);
       }
+      // As the drip cron does on AWS: the author's weekly digest and alerts, into the local mailbox.
+      if (deps.counters) await checkAuthorMail({ ...deps, counters: deps.counters }).catch((error: unknown) => console.error('author mail failed:', error));
       if (!stopping) timer = setTimeout(() => void (pass = tick()), intervalMs);
     };
     if (scheduler) pass = tick();
@@ -100,10 +104,16 @@ async function main(): Promise<void> {
     });
 
     const baseUrl = process.env.BASE_URL as string;
+    // A one-time way into the author's console, for whoever started the stack (the same link the email carries).
+    const author = deps.config.author;
+    const consoleLine = author
+      ? `${signInUrl(deps, clock.now().getTime())}\n                 (signs in once, within 15 minutes; more links: ${baseUrl}/admin, mailed to ${author.email})`
+      : `off (set AUTHOR_EMAIL to use ${baseUrl}/admin)`;
     claim.update({ baseUrl, appPort, sesUrl: mailbox.url, dynamoUrl: dynamo.url, dynalite: !ownDynamo, tableName });
     console.log(`Let Go is running.
   Sign-up form:  ${baseUrl}/
   Local mailbox: http://localhost:${mailbox.port}/ (${mailbox.restored} ${mailbox.restored === 1 ? 'email' : 'emails'} kept from earlier runs)
+  Console:       ${consoleLine}
   DynamoDB:      ${ownDynamo ? `${dynamo.url} (AWS_ENDPOINT_URL_DYNAMODB; dynalite not started)` : `dynalite on ${dynamo.url}, data in ${join(DATA_DIR, 'dynamo')}/`}
   Data:          ${DATA_DIR}/ (delete it to start over)
   Clock:         ${describeClock(start, speed, realStart, DATA_DIR)}

@@ -11,6 +11,7 @@ import { signRecordLink } from '../functions/core/link-tokens.js';
 import { activate, newPending, type Subscriber } from '../functions/core/subscriber.js';
 import { parseKeyring } from '../functions/core/tokens.js';
 import type { ServiceDeps } from '../functions/services/deps.js';
+import { helpfulUrls } from '../functions/services/helpful.js';
 import { sendTemplate } from '../functions/services/notify.js';
 
 export type EmailKind = 'confirmation' | 'alreadyEnrolled' | 'lesson' | 'complete' | 'dataExport' | 'dataDelete';
@@ -29,6 +30,16 @@ export const SAMPLE_VALUES: Required<Placeholders> = {
   preferencesUrl: sampleLink('/preferences', 'preferences', SAMPLE_LINK.linkSecret),
   unsubscribeUrl: sampleLink('/unsubscribe', 'unsubscribe'),
   dataUrl: sampleLink('/data', 'data', SAMPLE_LINK.nonce),
+  ...helpfulUrls({ config: { baseUrl: 'https://letgo.example', keys: sampleKeys } }, SAMPLE_LINK, 1),
+  // The author's mail (issue 13), with figures as a digest or an alert would say them.
+  signinUrl: `https://letgo.example/admin/sign-in?t=${sampleKeys.current}.c2lnbmluc2FtcGxlMDEyMzQ1Njc4OQ`,
+  consoleUrl: 'https://letgo.example/admin',
+  digestPeriod: 'Monday 23 November to Sunday 29 November 2026.',
+  digestReaders: '14 signed up and 11 confirmed (79%). 6 finished the course. 52 are in the course now, 3 on a break.',
+  digestLeft: 'Most readers who left did so after day 4 (3 of 9 this far).',
+  digestHelpful: 'Day 6 had the most yes answers (8 of 9). Day 12 the most not really (4 of 10); the latest comment there: “Too much on a Monday.”',
+  digestHealth: 'Healthy: 0 bounces and 0 complaints in 310 sends over 7 days. Sending is on.',
+  alertText: 'Day 4 lost 6 of its last 24 readers to unsubscribing (25%), twice the course average (9%).',
   safetyUrl: 'https://letgo.example/safety',
   authorName: 'Robin from Let Go',
 };

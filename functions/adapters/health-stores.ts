@@ -1,8 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { setTimeout as wait } from 'node:timers/promises';
 import { combine, COUNT_FIELDS, ZERO, type Breaker, type Counts } from '../core/breaker.js';
 import type { HealthStore } from '../ports.js';
 import { documentSdk, isConditionFailure, type ClientSource } from './aws-sdk.js';
+import { batchGet, type BatchGetOptions } from './batch-get.js';
 import { documentClient } from './dynamo-store.js';
 
 const CLOSED: Breaker = { state: 'closed', version: 0 };
@@ -10,19 +10,8 @@ const dayKey = (day: string) => `#health#${day}`;
 const BREAKER_KEY = '#health#breaker';
 const TTL_DAYS = 30;
 
-/** BatchGetItem takes at most 100 keys per request. */
-const BATCH_KEYS = 100;
-
-export type HealthStoreOptions = {
-  /** Back-off between BatchGetItem retries; tests pass a recording one. */
-  sleep?: (ms: number) => Promise<void>;
-  /** Requests per batch before unprocessed keys become an error (AWS's SDKs use a few). */
-  maxAttempts?: number;
-};
-
-export class UnprocessedKeysError extends Error {
-  override name = 'UnprocessedKeysError';
-}
+export type HealthStoreOptions = BatchGetOptions;
+export { UnprocessedKeysError } from './batch-get.js';
 
 /**
  * Health items share the subscriber table (keys without an @, never in the
@@ -30,28 +19,6 @@ export class UnprocessedKeysError extends Error {
  */
 export function createDynamoHealthStore(client: ClientSource<DynamoDBClient>, tableName: string, options: HealthStoreOptions = {}): HealthStore {
   const doc = documentClient(client);
-  const { sleep = (ms: number) => wait(ms), maxAttempts = 6 } = options;
-
-  /**
-   * Every item for these keys. DynamoDB may answer part of a batch and return
-   * the rest as UnprocessedKeys (throttling, size): ask again for those, with
-   * exponential back-off and full jitter; after maxAttempts, throw. A day read
-   * as zero when it was only unprocessed would skew the breaker's rates.
-   */
-  const batchGet = async (keys: Array<{ email: string }>): Promise<Array<Record<string, unknown>>> => {
-    const { BatchGetCommand } = await documentSdk();
-    const items: Array<Record<string, unknown>> = [];
-    let pending = keys;
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt === maxAttempts) throw new UnprocessedKeysError(`BatchGetItem left ${pending.length} keys unprocessed after ${maxAttempts} requests`);
-      if (attempt > 0) await sleep(Math.random() * 50 * 2 ** attempt);
-      const result = await (await doc()).send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }));
-      items.push(...(result.Responses?.[tableName] ?? []));
-      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Array<{ email: string }>;
-    }
-    return items;
-  };
-
   return {
     async add(day, counts) {
       const entries = Object.entries(counts).filter(([, n]) => n);
@@ -70,9 +37,7 @@ export function createDynamoHealthStore(client: ClientSource<DynamoDBClient>, ta
       );
     },
     async read(days) {
-      const keys = [...new Set(days)].map((day) => ({ email: dayKey(day) }));
-      const items: Array<Record<string, unknown>> = [];
-      for (let i = 0; i < keys.length; i += BATCH_KEYS) items.push(...(await batchGet(keys.slice(i, i + BATCH_KEYS))));
+      const items = await batchGet(doc, tableName, days.map(dayKey), options);
       const found = new Map(items.map((item) => [item.email as string, item]));
       return days.map((day) => {
         const item = found.get(dayKey(day));

@@ -15,7 +15,8 @@ import type { TokenKeyring } from './tokens.js';
  * over the purpose and the payload. The key id travels in clear so keys
  * rotate: the first key signs, every listed key still verifies.
  */
-export type LinkPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'data' | 'form' | 'signin';
+// helpful: a lesson's "was today's step helpful?" links; signin, session and csrf: the author's console.
+export type LinkPurpose = 'confirm' | 'unsubscribe' | 'preferences' | 'data' | 'form' | 'signin' | 'helpful' | 'session' | 'csrf';
 export type LinkFailure = 'malformed' | 'unknown-key' | 'forged';
 export type OpenedLink = { ok: true; payload: Buffer } | { ok: false; reason: LinkFailure };
 

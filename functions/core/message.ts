@@ -14,8 +14,21 @@ export type CompiledCourse = {
   /** The emailed confirmation links for downloading and deleting one's data. */
   dataExport: CompiledEmail;
   dataDelete: CompiledEmail;
+  /** The author's mail (issue 13): the console's sign-in link, the weekly digest, an alert. */
+  signin: CompiledEmail;
+  digest: CompiledEmail;
+  alert: CompiledEmail;
   lessons: CompiledLesson[];
+  /** Each lesson's day and subject, in bundles that carry no lessons (the API's console counts them). */
+  outline?: LessonOutline[];
 };
+
+export type LessonOutline = { day: number; subject: string };
+
+/** The course's lessons, by day and subject, whether or not this bundle carries them. */
+export function courseOutline(course: Pick<CompiledCourse, 'lessons' | 'outline'>): LessonOutline[] {
+  return course.lessons.length ? course.lessons.map(({ day, subject }) => ({ day, subject })) : (course.outline ?? []);
+}
 
 export type Placeholders = {
   greeting: string;
@@ -27,6 +40,18 @@ export type Placeholders = {
   confirmUrl?: string;
   preferencesUrl?: string;
   dataUrl?: string;
+  /** A lesson's "was today's step helpful?" answers (services/helpful.ts). */
+  helpfulYesUrl?: string;
+  helpfulNoUrl?: string;
+  /** The author's mail: the console, its one-time sign-in link, the digest's lines, an alert's reason. */
+  signinUrl?: string;
+  consoleUrl?: string;
+  digestPeriod?: string;
+  digestReaders?: string;
+  digestLeft?: string;
+  digestHelpful?: string;
+  digestHealth?: string;
+  alertText?: string;
 };
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };

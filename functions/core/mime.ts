@@ -19,6 +19,8 @@ export type Recipient = {
   date: Date;
   unsubscribeMailto: string;
   values: Placeholders;
+  /** False for the author's own mail (sign-in links, the digest): no List-Unsubscribe headers. */
+  listUnsubscribe?: boolean;
 };
 
 type Slot = { name: string; kind: 'html' | 'text' | 'header' };
@@ -106,7 +108,7 @@ function replaceHeaders(mime: MIMEMessage, values: Record<string, string>): void
   }
 }
 
-type Sender = Pick<Recipient, 'from' | 'replyTo' | 'unsubscribeMailto'>;
+type Sender = Pick<Recipient, 'from' | 'replyTo' | 'unsubscribeMailto' | 'listUnsubscribe'>;
 
 function prepare(template: CompiledEmail, sender: Sender): Skeleton {
   if (template.subject.includes('{{')) throw new Error('subjects carry no placeholders');
@@ -121,8 +123,10 @@ function prepare(template: CompiledEmail, sender: Sender): Skeleton {
   replaceHeaders(mime, { From: from, 'Reply-To': replyTo, Subject: encodeText(template.subject) });
   mime.setHeader('Date', header('date'));
   mime.setHeader('Message-ID', header('messageId'));
-  mime.setHeader('List-Unsubscribe', header('listUnsubscribe'));
-  mime.setHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
+  if (sender.listUnsubscribe !== false) {
+    mime.setHeader('List-Unsubscribe', header('listUnsubscribe'));
+    mime.setHeader('List-Unsubscribe-Post', 'List-Unsubscribe=One-Click');
+  }
   mime.addMessage({ contentType: 'text/plain', encoding: 'quoted-printable', data: qpBody(template.text, 'text') });
   mime.addMessage({ contentType: 'text/html', encoding: 'quoted-printable', data: qpBody(template.html, 'html') });
   // mimetext ends lines with the OS's EOL (LF here); RFC 5322 and SES want CRLF.
@@ -140,7 +144,7 @@ function prepare(template: CompiledEmail, sender: Sender): Skeleton {
 function skeletonFor(template: CompiledEmail, sender: Sender): Skeleton {
   let byConfig = cache.get(template);
   if (!byConfig) cache.set(template, (byConfig = new Map()));
-  const key = `${sender.from}\n${sender.replyTo}\n${sender.unsubscribeMailto}`;
+  const key = `${sender.from}\n${sender.replyTo}\n${sender.unsubscribeMailto}\n${sender.listUnsubscribe !== false}`;
   let skeleton = byConfig.get(key);
   if (!skeleton) byConfig.set(key, (skeleton = prepare(template, sender)));
   return skeleton;
@@ -151,7 +155,8 @@ let sequence = 0;
 /** The raw RFC 5322 message for one reader: multipart/alternative, one-click unsubscribe headers. */
 export function composeMessage(template: CompiledEmail, recipient: Recipient): string {
   const { statics, slots } = skeletonFor(template, recipient);
-  const unsubscribe = `<${assertHeaderSafe('List-Unsubscribe', recipient.values.unsubscribeUrl)}>, <${assertHeaderSafe('List-Unsubscribe', recipient.unsubscribeMailto)}>`;
+  const unsubscribe = recipient.listUnsubscribe === false ? ''
+    : `<${assertHeaderSafe('List-Unsubscribe', recipient.values.unsubscribeUrl)}>, <${assertHeaderSafe('List-Unsubscribe', recipient.unsubscribeMailto)}>`;
   const headers: Record<(typeof HEADER_SLOTS)[number], string> = {
     to: assertHeaderSafe('To', recipient.to),
     date: recipient.date.toUTCString().replace('GMT', '+0000'),

@@ -1,5 +1,5 @@
 import { MIN_GAP_MS, nextLessonDue } from './schedule.js';
-import { scheduled, type Subscriber } from './subscriber.js';
+import { lessonReached, scheduled, type Subscriber } from './subscriber.js';
 
 /**
  * What a reader can change from the preferences page, as pure transitions.
@@ -22,7 +22,8 @@ export function canPause(sub: Subscriber): boolean {
 /** Paused for 7 days: the record stays in the due index, due at the reader's hour when the pause ends. */
 export function pause(sub: Subscriber, now: Date): Subscriber {
   const until = new Date(now.getTime() + PAUSE_DAYS * 24 * 3_600_000);
-  return { ...sub, status: 'paused', pausedUntil: until.toISOString(), due: nextSlot(sub, until) };
+  const pauses = [...(sub.pauses ?? []), { at: now.toISOString(), day: lessonReached(sub), until: until.toISOString() }];
+  return { ...sub, status: 'paused', pausedUntil: until.toISOString(), due: nextSlot(sub, until), pauses };
 }
 
 export function resume(sub: Subscriber, now: Date): Subscriber {
@@ -41,7 +42,8 @@ export function canRestart(sub: Subscriber): boolean {
 export function restart(sub: Subscriber, now: Date, totalDays: number): Subscriber {
   const { pausedUntil: _until, completedAt: _done, ...rest } = sub;
   const fromDay = sub.status === 'completed' ? totalDays + 1 : (sub.nextDay ?? 1);
-  const restarts = [...(sub.restarts ?? []), { at: now.toISOString(), fromDay }];
+  // A finished course restarted keeps its completion on record (the counters count it).
+  const restarts = [...(sub.restarts ?? []), { at: now.toISOString(), fromDay, ...(sub.completedAt ? { completedAt: sub.completedAt } : {}) }];
   return scheduled({ ...rest, status: 'active', restarts }, 1, nextSlot(sub, now));
 }
 

@@ -21,6 +21,8 @@ export function exportRecord(sub: Subscriber) {
     pausedUntil: sub.pausedUntil ?? null,
     lessonsSent: sub.sends.map((send) => ({ day: send.day, sentAt: send.at, messageId: send.messageId })),
     restarts: sub.restarts ?? [],
+    pauses: sub.pauses ?? [],
+    left: sub.left ?? null,
     completedAt: sub.completedAt ?? null,
     unsubscribedAt: sub.unsubscribedAt ?? null,
     suppressedAt: sub.suppressedAt ?? null,

@@ -6,6 +6,8 @@ import { nextLessonDue } from './schedule.js';
  * rules hold in the memory store, on DynamoDB and in the simulation.
  */
 export type Status = 'pending' | 'active' | 'paused' | 'completed' | 'unsubscribed' | 'suppressed';
+/** How a reader left the course (a bounce includes SES refusing the address). */
+export type ExitKind = 'unsubscribe' | 'bounce' | 'complaint';
 
 export type Consent = { at: string; ip: string; userAgent: string; formVersion: string };
 export type SendRecord = { day: number; at: string; messageId: string };
@@ -41,8 +43,13 @@ export interface Subscriber {
   attempts?: number; // times SES rejected the address for the current lesson (MAX_ATTEMPTS suppresses)
   retries?: number; // transient failures of the current lesson: they lengthen the back-off, never suppress
   sends: SendRecord[];
-  restarts?: Array<{ at: string; fromDay: number }>; // "I broke no contact": history is kept
+  /** "I broke no contact": history is kept. `completedAt` when the run restarted was a finished course. */
+  restarts?: Array<{ at: string; fromDay: number; completedAt?: string }>;
+  /** Every pause, with the last lesson the reader had then (the author's console counts them per lesson). */
+  pauses?: Array<{ at: string; day: number; until: string }>;
   pausedUntil?: string;
+  /** How a confirmed reader left the course, and on which lesson (core/counters.ts); the first way wins. */
+  left?: { by: ExitKind; day: number; at: string };
   completedAt?: string;
   unsubscribedAt?: string;
   suppressedAt?: string;
@@ -133,12 +140,29 @@ function reduceLater(sub: Subscriber, now: Date): Subscriber {
   return { ...withoutSchedule(sub), due: now.getTime() + REDUCE_AFTER_MS, dueShard: shardOf(sub.email) };
 }
 
-export function unsubscribe(sub: Subscriber, now: Date): Subscriber {
-  return { ...reduceLater(sub, now), status: 'unsubscribed', unsubscribedAt: now.toISOString() };
+/** The last lesson the reader has had in this run of the course, at least 1 (a reader who left before day 1 left "at" it). */
+export function lessonReached(sub: Subscriber): number {
+  if (sub.nextDay !== undefined) return Math.max(1, sub.nextDay - 1);
+  return Math.max(1, sub.sends.at(-1)?.day ?? 1);
 }
 
-export function suppress(sub: Subscriber, now: Date, reason: string): Subscriber {
-  return { ...reduceLater(sub, now), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason };
+/**
+ * Where a reader left, for the funnel: only a reader in the course (confirmed,
+ * not finished) leaves it, once; `day` is the lesson a bounce or complaint was
+ * about, when it was about one.
+ */
+function exit(sub: Subscriber, now: Date, by: ExitKind, day?: number): Subscriber['left'] {
+  if (sub.left || !sub.confirmedAt || (sub.status !== 'active' && sub.status !== 'paused')) return sub.left;
+  return { by, day: day ?? lessonReached(sub), at: now.toISOString() };
+}
+
+export function unsubscribe(sub: Subscriber, now: Date): Subscriber {
+  return { ...reduceLater(sub, now), status: 'unsubscribed', unsubscribedAt: now.toISOString(), left: exit(sub, now, 'unsubscribe') };
+}
+
+/** SES refused the address, or it bounced or complained (`day`: the lesson the feedback was about). */
+export function suppress(sub: Subscriber, now: Date, reason: string, by: Exclude<ExitKind, 'unsubscribe'> = 'bounce', day?: number): Subscriber {
+  return { ...reduceLater(sub, now), status: 'suppressed', suppressedAt: now.toISOString(), suppressedReason: reason, left: exit(sub, now, by, day) };
 }
 
 /** The record of a reader who left, due for reduction (the drip reduces it instead of sending). */
@@ -238,9 +262,9 @@ export function recordFailure(
  * remembered, so signing it up again cannot mail it (signup sends nothing to
  * `suppressed`).
  */
-export function suppressForFeedback(sub: Subscriber, now: Date, reason: string): Subscriber {
+export function suppressForFeedback(sub: Subscriber, now: Date, reason: string, by: 'bounce' | 'complaint' = 'bounce', day?: number): Subscriber {
   if (sub.status === 'suppressed') return sub;
-  const { expiresAt: _ttl, ...rest } = suppress(sub, now, reason);
+  const { expiresAt: _ttl, ...rest } = suppress(sub, now, reason, by, day);
   return rest;
 }
 
@@ -249,10 +273,10 @@ export function suppressForFeedback(sub: Subscriber, now: Date, reason: string):
  * deliver the same notification twice); the SOFT_BOUNCE_LIMIT-th suppresses.
  * Returns the same object when nothing changes, so callers can skip the write.
  */
-export function recordTransientBounce(sub: Subscriber, bounce: SoftBounce, now: Date): Subscriber {
+export function recordTransientBounce(sub: Subscriber, bounce: SoftBounce, now: Date, day?: number): Subscriber {
   if (sub.status === 'suppressed') return sub;
   if (sub.softBounces?.some((known) => known.messageId === bounce.messageId)) return sub;
   const softBounces = [...(sub.softBounces ?? []), bounce];
   if (softBounces.length < SOFT_BOUNCE_LIMIT) return { ...sub, softBounces };
-  return suppressForFeedback({ ...sub, softBounces }, now, `${softBounces.length} transient bounces`);
+  return suppressForFeedback({ ...sub, softBounces }, now, `${softBounces.length} transient bounces`, 'bounce', day);
 }

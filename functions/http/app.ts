@@ -1,27 +1,19 @@
-import { Hono, type Context, type MiddlewareHandler } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { AppError, type AppErrorCode } from '../errors.js';
 import { MailerError } from '../ports.js';
-import type { ServiceDeps } from '../services/deps.js';
+import type { AppDeps } from './app-deps.js';
+import { adminRoutes } from './admin-routes.js';
+import { helpfulRoutes } from './helpful-routes.js';
 import { linkRoutes } from './link-routes.js';
-import type { HumanCheck } from '../adapters/turnstile.js';
 import { backToSignup, contentSecurityPolicy, linkProblemPage, messagePage } from './pages.js';
 import { preferencesRoutes } from './preferences-routes.js';
 import { safetyRoutes } from './safety-page.js';
 import { wantsJson } from './request.js';
 import { signupRoutes } from './signup-routes.js';
 
-export type AppDeps = ServiceDeps & {
-  /** How the entry point learns the client's address (Lambda event, Node socket). */
-  clientIp?: (c: Context) => string | undefined;
-  /** Origins whose pages may post the JSON signup (the embeddable form). */
-  allowedOrigins?: string[];
-  /** Optional Turnstile check on the sign-up form. */
-  humanCheck?: HumanCheck;
-  /** Before every route: behind CloudFront, refuses what did not come through it (http/viewer-address.ts). */
-  originGuard?: MiddlewareHandler;
-};
+export type { AppDeps } from './app-deps.js';
 
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -38,9 +30,20 @@ export const ROUTES: Record<string, string> = {
   '/preferences/export': 'POST',
   '/preferences/delete': 'POST',
   '/data': 'GET, HEAD, POST',
+  '/helpful': 'GET, HEAD, POST',
+  '/admin': 'GET, HEAD',
+  '/admin/link': 'POST',
+  '/admin/sign-in': 'GET, HEAD, POST',
+  '/admin/sign-out': 'POST',
+  '/admin/funnel': 'GET, HEAD',
+  '/admin/cohorts': 'GET, HEAD',
+  '/admin/funnel.csv': 'GET, HEAD',
+  '/admin/cohorts.csv': 'GET, HEAD',
+  '/admin/reader': 'GET, HEAD, POST',
+  '/admin/resume': 'POST',
 };
 
-const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
+const STATUS: Record<AppErrorCode, 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 429 | 503> = {
   'invalid-input': 400,
   'invalid-link': 400,
   'expired-link': 410,
@@ -53,6 +56,8 @@ const STATUS: Record<AppErrorCode, 400 | 404 | 405 | 409 | 410 | 413 | 415 | 429
   unavailable: 503,
   'rate-limited': 429,
   'method-not-allowed': 405,
+  unauthorized: 401,
+  forbidden: 403,
 };
 
 const TITLES: Record<AppErrorCode, string> = {
@@ -68,6 +73,8 @@ const TITLES: Record<AppErrorCode, string> = {
   unavailable: 'Please try again in a minute',
   'rate-limited': 'Too many requests',
   'method-not-allowed': 'Not allowed',
+  unauthorized: 'Please sign in',
+  forbidden: 'Not allowed',
 };
 
 export function errorResponse(c: Context, error: AppError, mailto?: string) {
@@ -77,7 +84,7 @@ export function errorResponse(c: Context, error: AppError, mailto?: string) {
   if (wantsJson(c)) return c.json({ error: error.code, message: error.message, fields: error.fields }, status);
   if (error.code === 'expired-link' || error.code === 'invalid-link' || error.code === 'gone' || error.code === 'stale-link') {
     const path = c.req.path;
-    const kind = path.startsWith('/unsubscribe') ? 'unsubscribe' : path.startsWith('/preferences') ? 'preferences' : path.startsWith('/data') ? 'data' : 'confirm';
+    const kind = path.startsWith('/unsubscribe') ? 'unsubscribe' : path.startsWith('/preferences') ? 'preferences' : path.startsWith('/data') ? 'data' : path.startsWith('/helpful') ? 'helpful' : 'confirm';
     const message = error.code === 'invalid-link' ? 'It may have been cut short when it was copied.' : error.message;
     return c.html(linkProblemPage(TITLES[error.code], message, kind, { mailto }), status);
   }
@@ -117,6 +124,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', linkRoutes(deps));
   app.route('/', preferencesRoutes(deps));
   app.route('/', safetyRoutes(deps));
+  app.route('/', helpfulRoutes(deps));
+  app.route('/', adminRoutes(deps));
   app.notFound((c) => {
     const allow = ROUTES[c.req.path];
     if (allow) return errorResponse(c, new AppError('method-not-allowed', `This address takes ${allow}.`, undefined, { allow }));

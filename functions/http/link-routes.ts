@@ -3,7 +3,7 @@ import { html } from 'hono/html';
 import { AppError } from '../errors.js';
 import { checkLink, confirm, openLink, peekConfirm, unsubscribeByToken } from '../services/links.js';
 import { checkClientRate, enqueue } from '../services/signup.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './app-deps.js';
 import { actionPage, linkProblemPage, messagePage } from './pages.js';
 import { readBody, tokenOf, wantsJson } from './request.js';
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
 import { courseSpan } from '../core/course-length.js';
+import { ADMIN_CSS } from './admin-style.js';
 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -22,7 +23,9 @@ button.secondary{background:transparent;color:var(--accent)}:focus-visible{outli
 .notice{background:var(--ok);border-radius:8px;padding:.75rem 1rem;font-weight:600}
 .hp{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}a{color:var(--accent)}footer{color:var(--muted);font-size:.88rem;margin-top:2rem}
 .card>:first-child{margin-top:0}.card>:last-child{margin-bottom:0}[aria-invalid=true]{border:2px solid var(--err)}label .hint{font-weight:400}h1{text-wrap:balance}
-button.danger{background:transparent;color:var(--err);border-color:var(--err)}`;
+button.danger{background:transparent;color:var(--err);border-color:var(--err)}
+fieldset{border:0;margin:1rem 0 0;padding:0}legend{font-weight:600;padding:0;margin:0 0 .3rem}label.choice{display:flex;align-items:center;gap:.75rem;min-height:48px;margin:0;font-weight:400}
+label.choice input{width:1.5rem;min-height:1.5rem;margin:0;accent-color:var(--accent)}textarea{display:block;width:100%;min-height:7rem;font:inherit;padding:.6rem .75rem;border:1px solid var(--muted);border-radius:8px;background:var(--bg);color:var(--fg)}`;
 // The sign-up form's hidden zone comes from the browser; the preferences page's zone field
 // offers every IANA name the browser knows as you type (the server accepts any case).
 const TZ_SCRIPT = `try{var z=Intl.DateTimeFormat().resolvedOptions().timeZone;var f=document.getElementById('timezone');if(z&&f&&f.type==='hidden')f.value=z;var l=document.getElementById('zones');if(l&&Intl.supportedValuesOf)Intl.supportedValuesOf('timeZone').forEach(function(n){var o=document.createElement('option');o.value=n;l.appendChild(o)})}catch(e){}`;
@@ -35,7 +38,8 @@ const TURNSTILE_ORIGIN = 'https://challenges.cloudflare.com';
 export function contentSecurityPolicy(turnstile = false): string {
   return [
     "default-src 'none'",
-    `style-src ${sha256(CSS)}`,
+    // The reader pages' stylesheet, and the author's console's (http/admin-style.ts).
+    `style-src ${sha256(CSS)} ${sha256(ADMIN_CSS)}`,
     `script-src ${sha256(TZ_SCRIPT)}${turnstile ? ` ${TURNSTILE_ORIGIN}` : ''}`,
     turnstile ? `frame-src ${TURNSTILE_ORIGIN}` : '',
     "img-src 'none'",
@@ -48,11 +52,15 @@ export function contentSecurityPolicy(turnstile = false): string {
 }
 
 
-export function page(title: string, body: Html, withScript = false, turnstile = false): Html {
+/** The author's console: its own stylesheet, a wide layout on a desktop, a footer of its own. */
+export type PageOptions = { admin?: { footer: Html | string } };
+
+export function page(title: string, body: Html, withScript = false, turnstile = false, options: PageOptions = {}): Html {
+  const footer = options.admin?.footer ?? html`Let Go is a free email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a>`;
   return html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style></head>
-<body><main><a class="brand" href="/">Let Go</a>${body}<footer>Let Go is a free email course for the weeks after a breakup. One short lesson a day; unsubscribe from any email. Not safe, or need help now? <a href="/safety">Safety</a></footer></main>
+<meta name="referrer" content="no-referrer"><meta name="robots" content="noindex"><title>${title} · Let Go</title><style>${raw(CSS)}</style>${options.admin ? html`<style>${raw(ADMIN_CSS)}</style>` : ''}</head>
+<body><main${options.admin ? raw(' class="wide"') : ''}><a class="brand" href="${options.admin ? '/admin' : '/'}">Let Go</a>${body}<footer>${footer}</footer></main>
 ${withScript ? html`<script>${raw(TZ_SCRIPT)}</script>` : ''}${turnstile ? html`<script src="${TURNSTILE_ORIGIN}/turnstile/v0/api.js" async defer></script>` : ''}</body></html>`;
 }
 
@@ -123,7 +131,7 @@ export function actionPage(title: string, message: string, action: string, token
   );
 }
 
-export type LinkKind = 'confirm' | 'unsubscribe' | 'preferences' | 'data';
+export type LinkKind = 'confirm' | 'unsubscribe' | 'preferences' | 'data' | 'helpful';
 
 /**
  * Expired or broken links: offer the way forward for what the reader was
@@ -138,6 +146,7 @@ export function linkProblemPage(title: string, message: string, kind: LinkKind, 
     unsubscribe: html`<p>To stop the emails, use the Unsubscribe link at the bottom of any lesson${mailto ? html`, or write to <a href="${options.mailto}">${mailto}</a> and we will take you off the list` : ''}.</p>`,
     preferences: html`<p>Please use the Preferences link at the bottom of your latest email from us.</p>`,
     data: html`<p>Open the Preferences link at the bottom of your latest email from us, and ask again: a new link arrives in your inbox.</p>`,
+    helpful: html`<p>Thank you for wanting to answer. The Yes and Not really links in your latest lesson still work.</p>`,
   }[kind];
   return page(title, html`<h1>${title}</h1><div class="card">${message ? html`<p>${message}</p>` : ''}${forward}</div>`);
 }

@@ -4,7 +4,7 @@ import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
 import { changePreferences, loadPreferences, type PreferenceChange } from '../services/preferences.js';
 import { openDataLink, requestDataLink, useDataLink } from '../services/privacy.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './app-deps.js';
 import { actionPage, messagePage } from './pages.js';
 import { NOTICES, preferencesPage } from './reader-pages.js';
 import { readBody, tokenOf, wantsJson } from './request.js';

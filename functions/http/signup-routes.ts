@@ -2,7 +2,7 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { AppError } from '../errors.js';
 import { acceptSignup, checkClientRate, checkFormToken, formToken, type FormTokenCheck } from '../services/signup.js';
-import type { AppDeps } from './app.js';
+import type { AppDeps } from './app-deps.js';
 import { messagePage, signupPage, type SignupForm } from './pages.js';
 import { readBody, wantsJson } from './request.js';
 import { fieldErrors, signupSchema } from './validation.js';

@@ -15,9 +15,10 @@ import type { TokenBucket } from '../core/token-bucket.js';
 import { MailerError, type Timer } from '../ports.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { withLinkIds } from './notices.js';
+import { countWrite, type Sink } from './counting.js';
 import { sendTemplate } from './notify.js';
 import { reduceRecord } from './retention.js';
-import type { DripSummary } from './send-due.js';
+import type { DripSummary } from './drip-summary.js';
 
 const THROTTLE_BACKOFF_MS = 1_000;
 const SETTLE_TRIES = 10;
@@ -33,6 +34,8 @@ export type Run = {
   bucket?: TokenBucket;
   nearDeadline: () => boolean;
   stop: boolean;
+  /** Where this run's counter increments add up (written once, at the end of the pass). */
+  sink: Sink;
 };
 
 /** Claims no more in this run; what is left stays due for the next. */
@@ -57,7 +60,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
   const { deps, summary } = run;
   // A reader who left 30 days ago: reduce the record, nothing to send.
   if (isReducible(item, deps.clock.now())) {
-    await reduceRecord(deps, item);
+    await reduceRecord(deps, item, run.sink);
     summary.skipped++;
     return;
   }
@@ -67,7 +70,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
   }
   // The course was shortened past this reader's next lesson: finish it, nothing to send.
   if (finishShortenedCourse(item, deps.course.totalDays, deps.clock.now()) !== item) {
-    await settle(deps, item, (fresh) => finishShortenedCourse(fresh, deps.course.totalDays, deps.clock.now()));
+    await settle(run, item, (fresh) => finishShortenedCourse(fresh, deps.course.totalDays, deps.clock.now()));
     summary.skipped++;
     return;
   }
@@ -97,7 +100,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
   if (!lesson) throw new Error(`course has no lesson for day ${day}`);
   const outcome = await sendWithRetries(run, claimed, lesson);
   if (!(outcome instanceof MailerError)) {
-    await recordAccepted(deps, claimed, { day, at: deps.clock.now().toISOString(), messageId: outcome.messageId }, claimId);
+    await recordAccepted(run, claimed, { day, at: deps.clock.now().toISOString(), messageId: outcome.messageId }, claimId);
     summary.sent++;
     return;
   }
@@ -110,7 +113,7 @@ export async function deliver(run: Run, item: Subscriber): Promise<void> {
     throw outcome;
   }
   deps.log?.('drip.send-failed', { email: maskEmail(claimed.email), day, kind, error: outcome.message });
-  await settle(deps, claimed, (fresh) => recordFailure(fresh, deps.clock.now(), kind, claimId));
+  await settle(run, claimed, (fresh) => recordFailure(fresh, deps.clock.now(), kind, claimId));
   if (kind === 'throttled') {
     // SES is still saying "slow down" after our back-off: leave the rest due for the next run.
     summary.throttled = true;
@@ -131,10 +134,17 @@ async function claim(run: Run, item: Subscriber): Promise<Subscriber | undefined
   const claimId = randomUUID();
   const now = clock.now();
   const claimed = await store.put(claimLesson(await linked(run, item), claimId, now, run.leaseMs), item.version);
-  if (claimed) return claimed;
+  // A paused reader whose pause is over becomes active with this claim: that moves the counters.
+  if (claimed) return counted(run, item, claimed);
   const fresh = await store.get(item.email);
   if (!fresh || fresh.version === item.version || !isClaimable(fresh, now)) return undefined;
-  return store.put(claimLesson(await linked(run, fresh), claimId, now, run.leaseMs), fresh.version);
+  const retried = await store.put(claimLesson(await linked(run, fresh), claimId, now, run.leaseMs), fresh.version);
+  return retried && counted(run, fresh, retried);
+}
+
+async function counted(run: Run, before: Subscriber, stored: Subscriber): Promise<Subscriber> {
+  await countWrite(run.sink, before, stored);
+  return stored;
 }
 
 /** A record from before compact links gets its link ids now, mapped before any email carries them. */
@@ -172,16 +182,17 @@ async function sendWithRetries(run: Run, claimed: Subscriber, lesson: CompiledLe
  * too does the claim stay: its expiry then re-sends the lesson once, the one
  * duplicate SES's lack of an idempotency key leaves open.
  */
-async function recordAccepted(deps: ServiceDeps, claimed: Subscriber, send: SendRecord, claimId: string): Promise<void> {
+async function recordAccepted(run: Run, claimed: Subscriber, send: SendRecord, claimId: string): Promise<void> {
+  const { deps } = run;
   const fields = { email: maskEmail(claimed.email), day: send.day, messageId: send.messageId };
   try {
-    await settle(deps, claimed, (fresh) => recordSend(fresh, send, deps.course.totalDays, claimId));
+    await settle(run, claimed, (fresh) => recordSend(fresh, send, deps.course.totalDays, claimId));
     return;
   } catch (error) {
     deps.log?.('drip.record-fallback', { level: 'ERROR', ...fields, error: String(error) });
   }
   try {
-    await settle(deps, claimed, (fresh) => recordSendFallback(fresh, send, deps.course.totalDays, claimId));
+    await settle(run, claimed, (fresh) => recordSendFallback(fresh, send, deps.course.totalDays, claimId));
   } catch (error) {
     deps.log?.('drip.record-failed', { level: 'ERROR', ...fields, error: String(error), consequence: 'the claim expires and this lesson is sent again' });
     throw error;
@@ -194,14 +205,16 @@ async function recordAccepted(deps: ServiceDeps, claimed: Subscriber, send: Send
  * overwritten. Conflicts are retried (a reader's change, or DynamoDB's);
  * giving up leaves the claim to expire, as a crash would.
  */
-async function settle(deps: ServiceDeps, claimed: Subscriber, apply: (fresh: Subscriber) => Subscriber): Promise<void> {
+async function settle(run: Run, claimed: Subscriber, apply: (fresh: Subscriber) => Subscriber): Promise<void> {
+  const { deps } = run;
   let current: Subscriber | undefined = claimed;
   for (let i = 0; i < SETTLE_TRIES; i++) {
     current ??= await deps.store.get(claimed.email);
     if (!current) return; // erased meanwhile (the reader asked to be forgotten)
     const next = apply(current);
     if (next === current) return;
-    if (await deps.store.put(next, current.version)) return;
+    const stored = await deps.store.put(next, current.version);
+    if (stored) return void (await countWrite(run.sink, current, stored));
     current = undefined;
   }
   throw new Error(`drip: could not record the result for ${maskEmail(claimed.email)} after ${SETTLE_TRIES} tries`);

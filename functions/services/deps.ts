@@ -2,7 +2,7 @@ import type { AppConfig } from '../config.js';
 import { signRecordLink } from '../core/link-tokens.js';
 import type { CompiledCourse } from '../core/message.js';
 import type { Subscriber } from '../core/subscriber.js';
-import type { Clock, Mailer, NoticeQueue, RateLimiter, SubscriberStore } from '../ports.js';
+import type { Clock, CounterStore, Mailer, NoticeQueue, RateLimiter, SubscriberStore, VoteStore } from '../ports.js';
 
 /** What every service receives from its composition root. */
 export type ServiceDeps = {
@@ -10,12 +10,16 @@ export type ServiceDeps = {
   mailer: Mailer;
   clock: Clock;
   course: CompiledCourse;
-  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'replyTo' | 'authorName' | 'safetyResourcesUrl' | 'unsubscribeMailto' | 'keys' | 'hashKey'>;
+  config: Pick<AppConfig, 'baseUrl' | 'mailFrom' | 'replyTo' | 'authorName' | 'safetyResourcesUrl' | 'unsubscribeMailto' | 'keys' | 'hashKey' | 'author'>;
   log?: (event: string, fields: Record<string, unknown>) => void;
   /** Abuse limits that hold across instances (DynamoDB; in memory for unit tests). */
   limiter: RateLimiter;
   /** Where the form's notices go (services/notices.ts sends them); absent where nothing enqueues. */
   notices?: NoticeQueue;
+  /** The course counters (services/counting.ts); absent, nothing is counted. */
+  counters?: CounterStore;
+  /** "Was today's step helpful?" votes and comments (services/helpful.ts). */
+  votes?: VoteStore;
 };
 
 /** Limits on what the public form can make us send (issue: signup bombing). */

@@ -4,10 +4,11 @@ import { parseSnsMessage } from '../core/sns-message.js';
 import { recordTransientBounce, suppressForFeedback, type Subscriber } from '../core/subscriber.js';
 import type { HealthStore } from '../ports.js';
 import { recordFeedback } from './breaker.js';
+import { counterSink, countWrite } from './counting.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { retryOnConflict } from './links.js';
 
-export type FeedbackDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log'> & {
+export type FeedbackDeps = Pick<ServiceDeps, 'store' | 'clock' | 'log' | 'counters'> & {
   sns: SnsGateway;
   /** The topic(s) our SES configuration set publishes to; a validly signed message from any other topic is refused. */
   topicArns: readonly string[];
@@ -82,18 +83,19 @@ export async function handleFeedback(deps: FeedbackDeps, input: unknown): Promis
   return { status: 'applied', kind: feedback.kind, recipients };
 }
 
-type Transition = (sub: Subscriber, now: Date) => Subscriber;
+/** `day`: the lesson the bounced or complained message was, if it was one (where the funnel shows the reader left). */
+type Transition = (sub: Subscriber, now: Date, day?: number) => Subscriber;
 
 function transition(feedback: Exclude<SesFeedback, { kind: 'other' }>): Transition {
   if (feedback.kind === 'complaint') {
     // Any complaint, whatever its feedback type: mailing someone who complained again is never right.
-    return (sub, now) => suppressForFeedback(sub, now, `complaint: ${feedback.feedbackType ?? 'unspecified'}`);
+    return (sub, now, day) => suppressForFeedback(sub, now, `complaint: ${feedback.feedbackType ?? 'unspecified'}`, 'complaint', day);
   }
   if (feedback.bounceType === 'Permanent') {
-    return (sub, now) => suppressForFeedback(sub, now, `bounce: Permanent/${feedback.subType}`);
+    return (sub, now, day) => suppressForFeedback(sub, now, `bounce: Permanent/${feedback.subType}`, 'bounce', day);
   }
   // Transient and Undetermined: the address may work tomorrow; only repetition condemns it.
-  return (sub, now) => recordTransientBounce(sub, { messageId: feedback.messageId, at: feedback.at }, now);
+  return (sub, now, day) => recordTransientBounce(sub, { messageId: feedback.messageId, at: feedback.at }, now, day);
 }
 
 /**
@@ -106,11 +108,13 @@ async function apply(deps: FeedbackDeps, email: string, change: Transition, mess
     const sub = await deps.store.get(email);
     // Gone (an expired sign-up) or never ours: SES's account suppression list still covers it.
     if (!sub) return { outcome: 'unknown', lesson: false };
-    const lesson = sub.sends.some((send) => send.messageId === messageId);
-    const next = change(sub, deps.clock.now());
+    const day = sub.sends.find((send) => send.messageId === messageId)?.day;
+    const lesson = day !== undefined;
+    const next = change(sub, deps.clock.now(), day);
     if (next === sub) return { outcome: 'unchanged', lesson };
     const stored = await deps.store.put(next, sub.version);
     if (!stored) return undefined;
+    await countWrite(counterSink(deps), sub, stored);
     return { outcome: stored.status === 'suppressed' ? 'suppressed' : 'soft-bounce', lesson };
   });
 }

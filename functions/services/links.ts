@@ -2,6 +2,7 @@ import { openRecordLink, type LinkPurpose } from '../core/link-tokens.js';
 import { activate, isExpiredPending, unsubscribe, type Subscriber } from '../core/subscriber.js';
 import { verifyToken } from '../core/tokens.js';
 import { AppError } from '../errors.js';
+import { counterSink, countWrite } from './counting.js';
 import type { ServiceDeps } from './deps.js';
 
 /**
@@ -11,7 +12,7 @@ import type { ServiceDeps } from './deps.js';
  * data, signs up again or signs out older links. GET pages only read
  * (`checkLink` needs no I/O at all); the POST behind the page's button acts.
  */
-type RecordPurpose = Exclude<LinkPurpose, 'form' | 'signin'>;
+type RecordPurpose = Extract<LinkPurpose, 'confirm' | 'unsubscribe' | 'preferences' | 'data'>;
 
 /** The token is ours and unaltered (no I/O): enough for a GET to show its page. */
 export function checkLink(deps: ServiceDeps, token: unknown, purpose: RecordPurpose): void {
@@ -70,6 +71,7 @@ export async function confirm(deps: ServiceDeps, token: unknown): Promise<Confir
     if (sub === 'already-confirmed') return sub;
     const stored = await deps.store.put(activate(sub, deps.clock.now()), sub.version);
     if (!stored) return undefined;
+    await countWrite(counterSink(deps), sub, stored);
     // Confirmed: the link mapping no longer expires with the sign-up.
     if (stored.linkId) await deps.store.link(stored.linkId, stored.email);
     return 'confirmed';
@@ -81,7 +83,10 @@ export async function unsubscribeByToken(deps: ServiceDeps, token: unknown): Pro
   await retryOnConflict(async () => {
     const { sub } = await openLink(deps, token, 'unsubscribe');
     if (!sub || sub.status === 'unsubscribed' || sub.status === 'suppressed') return true;
-    return (await deps.store.put(unsubscribe(sub, deps.clock.now()), sub.version)) ? true : undefined;
+    const stored = await deps.store.put(unsubscribe(sub, deps.clock.now()), sub.version);
+    if (!stored) return undefined;
+    await countWrite(counterSink(deps), sub, stored);
+    return true;
   });
 }
 

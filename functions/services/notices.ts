@@ -10,6 +10,8 @@ import {
 import { MailerError, type HealthStore, type NoticeJob } from '../ports.js';
 import { recordSends } from './breaker.js';
 import { humanWindowMs, LIMITS, maskEmail, type ServiceDeps } from './deps.js';
+import { counterSink, countReplaced, countSignup, countWrite } from './counting.js';
+import { sendSignIn } from './author.js';
 import { retryOnConflict } from './links.js';
 import { sendNotice } from './notify.js';
 
@@ -35,19 +37,25 @@ export type NoticeOutcome =
 export const DATA_LINK_MS = 30 * 60_000;
 
 export async function processNotice(deps: NoticeDeps, job: NoticeJob): Promise<NoticeOutcome> {
+  // The author's sign-in link holds no reader's record: its own rules (services/author.ts).
+  if (job.kind === 'signin') return sendSignIn(deps, job);
   const existing = await deps.store.get(job.email);
   if (existing?.notice?.id === job.id) return existing.notice.sentAt ? 'already-sent' : deliverNotice(deps, existing, job);
   const now = deps.clock.now();
   if (!(await withinLimits(deps, job))) return 'rate-limited';
   const decided = await retryOnConflict(async () => {
     const sub = await deps.store.get(job.email);
-    const next = await decide(deps, job, sub, now);
-    if (next === 'suppressed' || next === 'nothing-to-send') return next;
+    const decision = await decide(deps, job, sub, now);
+    if (typeof decision === 'string') return decision;
+    const next = decision.record;
     // The mapping first: a link in the email must never lead nowhere (an orphan mapping is harmless).
     if (next.linkId && (next.linkId !== sub?.linkId || next.status === 'pending')) {
       await deps.store.link(next.linkId, next.email, next.status === 'pending' ? next.expiresAt : undefined);
     }
-    return (await deps.store.put(next, sub ? sub.version : null)) ?? undefined;
+    const stored = await deps.store.put(next, sub ? sub.version : null);
+    if (!stored) return undefined;
+    await countDecision(deps, sub, stored, decision.optIn, job.kind === 'signup');
+    return stored;
   });
   if (typeof decided === 'string') {
     deps.log?.('notice.skipped', { kind: job.kind, outcome: decided, email: maskEmail(job.email) });
@@ -56,15 +64,25 @@ export async function processNotice(deps: NoticeDeps, job: NoticeJob): Promise<N
   return deliverNotice(deps, decided, job);
 }
 
-/** The record as it must be once this job's notice is decided, or why nothing goes out. */
+/**
+ * A new double opt-in replaces the address's older record (its history is
+ * kept in the counters); a sign-up from the form counts as one.
+ */
+async function countDecision(deps: NoticeDeps, sub: Subscriber | undefined, stored: Subscriber, optIn: boolean, fromForm: boolean): Promise<void> {
+  const sink = counterSink(deps);
+  if (!optIn) return countWrite(sink, sub, stored);
+  if (sub) return countReplaced(sink, sub, stored, fromForm);
+  if (fromForm) await countSignup(sink, stored);
+}
+
+/** The record as it must be once this job's notice is decided (`optIn`: a new double opt-in), or why nothing goes out. */
 async function decide(deps: NoticeDeps, job: NoticeJob, sub: Subscriber | undefined, now: Date) {
   if (sub?.status === 'suppressed' || (await deps.store.suppression(suppressionHash(deps, job.email)))?.status === 'suppressed') {
     return 'suppressed' as const;
   }
-  const mark = (record: Subscriber, template: NoticeTemplate): Subscriber => ({
-    ...record,
-    lastNoticeAt: now.toISOString(),
-    notice: { id: job.id, template },
+  const mark = (record: Subscriber, template: NoticeTemplate, optIn = false) => ({
+    optIn,
+    record: { ...record, lastNoticeAt: now.toISOString(), notice: { id: job.id, template } } as Subscriber,
   });
   if (job.kind === 'data-link') {
     if (!sub || sub.status === 'pending') return 'nothing-to-send' as const;
@@ -78,8 +96,8 @@ async function decide(deps: NoticeDeps, job: NoticeJob, sub: Subscriber | undefi
     // A new double opt-in. The link id stays with the address (old unsubscribe links keep
     // working); the secret and the opt-in are new, so older preferences and confirm links die.
     const ids = { linkId: sub?.linkId ?? randomLinkValue(LINK_ID_BYTES), linkSecret: randomLinkValue() };
-    const pending = { ...newPending(input, randomLinkValue(), now, 0, ids), sends: sub?.sends ?? [], restarts: sub?.restarts };
-    return mark(pending, 'confirmation');
+    const pending = { ...newPending(input, randomLinkValue(), now, 0, ids), sends: sub?.sends ?? [], restarts: sub?.restarts, pauses: sub?.pauses };
+    return mark(pending, 'confirmation', true);
   }
   if (!sub) return 'nothing-to-send' as const;
   if (sub.status === 'pending') return mark(withLinkIds(extendPending(sub, now)), 'confirmation');
@@ -104,6 +122,8 @@ async function withinLimits(deps: NoticeDeps, job: NoticeJob): Promise<boolean> 
 
 /** The limiter keys of one address: HMACs of its canonical mailbox, never the address in clear. */
 export function addressLimits(deps: Pick<ServiceDeps, 'config'>, job: Pick<NoticeJob, 'email' | 'kind'>) {
+  // The author's sign-in links have their own limit, per author (services/author.ts).
+  if (job.kind === 'signin') return [];
   const hash = keyedHash(deps.config.hashKey, canonicalMailbox(job.email));
   if (job.kind === 'data-link') return [{ key: `data:${hash}`, ...LIMITS.dataLinksHour }];
   return [

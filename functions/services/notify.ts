@@ -3,6 +3,7 @@ import { greetingFor, type CompiledEmail, type Placeholders } from '../core/mess
 import { composeMessage } from '../core/mime.js';
 import type { NoticeTemplate, Subscriber } from '../core/subscriber.js';
 import { readerLinks, type ServiceDeps } from './deps.js';
+import { helpfulUrls } from './helpful.js';
 
 /**
  * Fills a precompiled email for one reader and sends it: the drip's lessons
@@ -26,6 +27,8 @@ export async function sendTemplate(
       ...readerLinks(deps, sub, sub.status === 'pending'),
       safetyUrl: `${deps.config.baseUrl}/safety`,
       authorName: deps.config.authorName,
+      // A lesson asks "was today's step helpful?" with two links of its own.
+      ...('day' in template && typeof template.day === 'number' ? helpfulUrls(deps, sub, template.day) : {}),
       ...values,
     },
   });

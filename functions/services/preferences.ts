@@ -2,6 +2,7 @@ import { randomLinkValue } from '../core/link-tokens.js';
 import { canPause, canRestart, changeSchedule, pause, restart, resume } from '../core/preferences.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
+import { counterSink, countWrite } from './counting.js';
 import type { ServiceDeps } from './deps.js';
 import { openPreferences, retryOnConflict } from './links.js';
 
@@ -26,7 +27,9 @@ export function loadPreferences(deps: ServiceDeps, token: unknown): Promise<Subs
 export async function changePreferences(deps: ServiceDeps, token: unknown, change: PreferenceChange): Promise<Subscriber> {
   return retryOnConflict(async () => {
     const sub = await openPreferences(deps, token);
-    return deps.store.put(apply(sub, change, deps.clock.now(), deps.course.totalDays), sub.version);
+    const stored = await deps.store.put(apply(sub, change, deps.clock.now(), deps.course.totalDays), sub.version);
+    if (stored) await countWrite(counterSink(deps), sub, stored);
+    return stored;
   });
 }
 

@@ -1,6 +1,7 @@
 import { exportRecord } from '../core/privacy.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
+import { counterSink, countRemoved, lessonCount } from './counting.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { openLink, openPreferences, retryOnConflict } from './links.js';
 import { addressLimits, suppressionHash } from './notices.js';
@@ -24,9 +25,13 @@ export async function exportByAddress(deps: ServiceDeps, email: string) {
       .concat(addressLimits(deps, { email, kind: 'data-link' }))
       .map(async ({ key, windowMs }) => ({ counter: key.split(':')[0], windows: await deps.limiter.held(key, windowMs, now) })),
   );
+  // Their answers to "was today's step helpful?", comments included.
+  const days = Array.from({ length: lessonCount(deps.course) }, (_, i) => i + 1);
+  const votes = sub?.linkId && deps.votes ? await deps.votes.list(sub.linkId, days) : [];
   return {
     exportedAt: now.toISOString(),
     subscriber: sub ? exportRecord(sub) : null,
+    helpfulAnswers: votes.map(({ day, choice, comment, at }) => ({ lesson: day, answer: choice === 'yes' ? 'yes' : 'not really', comment: comment ?? null, at })),
     rateLimitCounters: limits.filter((limit) => limit.windows.length > 0),
     suppression: suppression ? { status: suppression.status, at: suppression.at, reason: suppression.reason } : null,
   };
@@ -38,13 +43,19 @@ export async function exportByAddress(deps: ServiceDeps, email: string) {
  * hash (never mail it again); everything else left expires within a day.
  */
 export async function deleteByAddress(deps: ServiceDeps, email: string): Promise<boolean> {
-  const sub = await deps.store.get(email);
   const now = deps.clock.now();
-  if (sub?.status === 'suppressed') {
-    await deps.store.saveSuppression({ hash: suppressionHash(deps, email), status: 'suppressed', at: sub.suppressedAt ?? now.toISOString(), reason: sub.suppressedReason ?? 'suppressed' });
+  // The record as it was erased, so the counters keep exactly what it held (the drip may write meanwhile).
+  let sub: Subscriber | undefined;
+  for (let tries = 0; ; tries++) {
+    sub = await deps.store.get(email);
+    if (sub?.status === 'suppressed') {
+      await deps.store.saveSuppression({ hash: suppressionHash(deps, email), status: 'suppressed', at: sub.suppressedAt ?? now.toISOString(), reason: sub.suppressedReason ?? 'suppressed' });
+    }
+    if (sub?.linkId) await deps.store.unlink(sub.linkId);
+    if (!sub || (await deps.store.delete(email, tries < 5 ? sub.version : undefined))) break;
   }
-  if (sub?.linkId) await deps.store.unlink(sub.linkId);
-  await deps.store.delete(email);
+  // The course's figures keep what this reader added, without anything of theirs (votes and comments go).
+  if (sub) await countRemoved(deps, counterSink(deps), sub, true, now);
   for (const { key, windowMs } of [...addressLimits(deps, { email, kind: 'signup' }), ...addressLimits(deps, { email, kind: 'data-link' })]) {
     await deps.limiter.erase(key, windowMs, now);
   }

@@ -1,4 +1,5 @@
 import type { Subscriber } from '../core/subscriber.js';
+import { counterSink, countRemoved, type Sink } from './counting.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { suppressionHash } from './notices.js';
 
@@ -10,7 +11,7 @@ import { suppressionHash } from './notices.js';
  * The hash is written first and the record deleted only if unchanged: a reader
  * who signed up again meanwhile keeps their new record.
  */
-export async function reduceRecord(deps: ServiceDeps, sub: Subscriber): Promise<boolean> {
+export async function reduceRecord(deps: ServiceDeps, sub: Subscriber, sink: Sink = counterSink(deps)): Promise<boolean> {
   if (sub.status !== 'unsubscribed' && sub.status !== 'suppressed') return false;
   const at = (sub.status === 'suppressed' ? sub.suppressedAt : sub.unsubscribedAt) ?? deps.clock.now().toISOString();
   const reason = sub.status === 'suppressed' ? (sub.suppressedReason ?? 'suppressed') : 'unsubscribed';
@@ -18,6 +19,7 @@ export async function reduceRecord(deps: ServiceDeps, sub: Subscriber): Promise<
   if (!(await deps.store.delete(sub.email, sub.version))) return false;
   // Unsubscribe links of old emails then lead to "you are unsubscribed" (nothing held).
   if (sub.linkId) await deps.store.unlink(sub.linkId);
+  await countRemoved(deps, sink, sub, false, deps.clock.now());
   deps.log?.('retention.reduced', { email: maskEmail(sub.email), status: sub.status });
   return true;
 }

@@ -3,21 +3,11 @@ import { createTokenBucket } from '../core/token-bucket.js';
 import type { Timer } from '../ports.js';
 import { deliver, halt, type Run } from './deliver.js';
 import type { ServiceDeps } from './deps.js';
+import { counterSink, runTally } from './counting.js';
+import type { DripSummary } from './drip-summary.js';
 import { dueItems } from './due-items.js';
 
-export type DripSummary = {
-  claimed: number;
-  sent: number;
-  failed: number;
-  skipped: number;
-  /** SES kept throttling after the in-run retries: the run stopped and left the rest due. */
-  throttled: boolean;
-  stoppedEarly: boolean;
-  /** Items read from the due index: grows with what is due, never with the list. */
-  read: number;
-  /** The pace of this run (sends per second); null when unpaced (no timer). */
-  ratePerSecond: number | null;
-};
+export type { DripSummary } from './drip-summary.js';
 
 export type DripOptions = {
   /** Real-time ms left before the caller must stop (Lambda's remaining time). */
@@ -58,6 +48,9 @@ export async function sendDue(deps: ServiceDeps, options: DripOptions = {}): Pro
   const quota = timer && options.ratePerSecond === undefined ? await deps.mailer.quota?.() : undefined;
   const rate = options.ratePerSecond ?? quota?.maxSendRate ?? Infinity;
   const paced = timer !== undefined && Number.isFinite(rate);
+  // The run's counter increments add up here and are written once, at the end: a pass of any size
+  // costs one write per counter item it touched (a lesson, a cohort week...), not one per lesson.
+  const counts = runTally();
   const summary: DripSummary = {
     claimed: 0, sent: 0, failed: 0, skipped: 0, throttled: false, stoppedEarly: false, read: 0, ratePerSecond: paced ? rate : null,
   };
@@ -71,6 +64,7 @@ export async function sendDue(deps: ServiceDeps, options: DripOptions = {}): Pro
     bucket: paced ? createTokenBucket(rate) : undefined,
     nearDeadline: () => timeLeftMs() < reserveMs,
     stop: false,
+    sink: counts.sink,
   };
   const items = dueItems(deps.store, options.shards ?? ALL_SHARDS, deps.clock.now().getTime(), pageSize, (n) => {
     summary.read += n;
@@ -97,6 +91,8 @@ export async function sendDue(deps: ServiceDeps, options: DripOptions = {}): Pro
   };
   const inFlight = options.maxInFlight ?? Math.max(1, Math.min(Math.floor(rate), 10));
   await Promise.all(Array.from({ length: inFlight }, worker));
+  // Also after a failed pass: what was written before it stopped is counted.
+  await counterSink(deps)(counts.tally);
   if (failure) throw failure.error;
   return summary;
 }

@@ -19,7 +19,7 @@ import { testClock } from '../support/fixtures.js';
  * the socket's address as client IP), against the engines global-setup started,
  * on a table of its own and a clock the test moves.
  */
-export async function startApp(start: string) {
+export async function startApp(start: string, extraEnv: Record<string, string> = {}) {
   // createRuntime's SDK clients find the engines through these, exactly as under npm start.
   Object.assign(process.env, engineEnv({ dynamoUrl: inject('dynamoUrl'), sesUrl: inject('sesUrl') }));
   const client = dynamoClient();
@@ -41,6 +41,7 @@ export async function startApp(start: string) {
     UNSUBSCRIBE_MAILTO: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
     TOKEN_KEYS: newTokenKey('browser1'),
     HASH_KEY: Buffer.alloc(32, 5).toString('base64'),
+    ...extraEnv,
   };
   const deps = createRuntime(env, clock, fullCourse);
   // The form's notices through the durable outbox in the same table, as npm start runs them.

@@ -65,6 +65,17 @@ describe('deploy-time settings (infra/settings.ts)', () => {
     expect(() => readSettings('prod', { ...ok, AUTHOR_NAME: 'x'.repeat(61) })).toThrow(/AUTHOR_NAME must be/);
     expect(() => readSettings('prod', { ...ok, SAFETY_RESOURCES_URL: 'http://help.example.org' })).toThrow(/SAFETY_RESOURCES_URL must be an https/);
   });
+
+  it('takes the author for the console and the digest, checked before anything is created', () => {
+    const ok = { MAIL_FROM: 'a@example.com', UNSUBSCRIBE_MAILTO: 'mailto:b@example.com', REPLY_TO: 'c@example.com' };
+    expect(readSettings('prod', ok)).toMatchObject({ authorEmail: undefined, authorTimezone: 'UTC', digestHour: '8' });
+    expect(readSettings('prod', { ...ok, AUTHOR_EMAIL: ' Robin@Example.com ', AUTHOR_TIMEZONE: 'Europe/Paris', DIGEST_HOUR: 'off' }))
+      .toMatchObject({ authorEmail: 'robin@example.com', authorTimezone: 'Europe/Paris', digestHour: 'off' });
+    expect(() => readSettings('prod', { ...ok, AUTHOR_EMAIL: 'robin' })).toThrow(/AUTHOR_EMAIL must be/);
+    expect(() => readSettings('prod', { ...ok, AUTHOR_EMAIL: 'Robin <robin@example.com>' })).toThrow(/AUTHOR_EMAIL must be a bare address/);
+    expect(() => readSettings('prod', { ...ok, AUTHOR_TIMEZONE: 'Mars/Base' })).toThrow(/AUTHOR_TIMEZONE must be/);
+    expect(() => readSettings('prod', { ...ok, DIGEST_HOUR: '25' })).toThrow(/DIGEST_HOUR must be/);
+  });
 });
 
 describe('sst.config.ts as SST loads it', () => {
@@ -80,6 +91,7 @@ describe('sst.config.ts as SST loads it', () => {
     });
     const inputs = Object.keys(result.metafile.inputs);
     expect(inputs.filter((file) => file.startsWith('infra/')).sort()).toEqual([
+      'infra/author.ts',
       'infra/cloudfront.ts',
       'infra/common.ts',
       'infra/drip.ts',

@@ -103,7 +103,8 @@ describe('sst.config.ts, stage prod', () => {
       'dynamodb:GetItem': [table],
       'dynamodb:PutItem': [table],
       'dynamodb:UpdateItem': [table], // rate-limit counters
-      'dynamodb:DeleteItem': [table], // a reader deleting their data
+      'dynamodb:DeleteItem': [table], // a reader deleting their data, the author signing out
+      'dynamodb:BatchGetItem': [table], // the console's counter items, by key: never a Query or a Scan
       'sqs:SendMessage': ['<Notices.arn>'], // every email leaves through the outbox: no SES here
     });
     expect(grants(noticeWorker())).toEqual({
@@ -116,8 +117,9 @@ describe('sst.config.ts, stage prod', () => {
     expect(grants(cronFunction())).toEqual({
       'dynamodb:GetItem': index,
       'dynamodb:PutItem': index,
-      'dynamodb:UpdateItem': index, // the circuit breaker's send counters
-      'dynamodb:BatchGetItem': index, // the breaker reads a week of counters
+      'dynamodb:UpdateItem': index, // the circuit breaker's send counters, the course counters
+      'dynamodb:DeleteItem': index, // retention reduces a reader who left (record, link, votes)
+      'dynamodb:BatchGetItem': index, // the breaker reads a week of counters; the digest its figures
       'dynamodb:Query': index,
       'ses:SendRawEmail': mail,
       'ses:GetSendQuota': ['*'],
@@ -137,7 +139,7 @@ describe('sst.config.ts, stage prod', () => {
     const { wraps, fn, noticeWorker } = await prod();
     expect(wraps.map((wrap) => wrap.type).sort()).toEqual(['sst.aws.Dynamo', 'sst.aws.Email']);
     for (const wrap of wraps) expect(wrap.definition({ name: 'n', sender: 's', configSet: 'c' })).not.toHaveProperty('include');
-    expect(fn('Api').link).toEqual(['sst.aws.Dynamo:Subscribers', 'sst.Secret:TokenKeys', 'sst.Secret:HashKey', 'sst.Secret:AdminToken']);
+    expect(fn('Api').link).toEqual(['sst.aws.Dynamo:Subscribers', 'sst.Secret:TokenKeys', 'sst.Secret:HashKey']);
     expect(noticeWorker().link).toEqual(['sst.aws.Dynamo:Subscribers', 'sst.aws.Email:Mail', 'sst.Secret:TokenKeys', 'sst.Secret:HashKey']);
     expect(fn('Feedback').link).toEqual(['sst.aws.Dynamo:Subscribers']);
   });
@@ -146,7 +148,8 @@ describe('sst.config.ts, stage prod', () => {
     const { fn, cronFunction, noticeWorker } = await prod();
     const api = fn('Api');
     expect(api).toMatchObject({ url: { cors: false }, memory: '1024 MB', timeout: '10 seconds', runtime: 'nodejs24.x' });
-    expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', HASH_KEY: '<HashKey.value>', ADMIN_TOKEN: '<AdminToken.value>', NOTICE_QUEUE_URL: '<Notices.url>' });
+    expect(api.environment).toMatchObject({ TOKEN_KEYS: '<TokenKeys.value>', HASH_KEY: '<HashKey.value>', NOTICE_QUEUE_URL: '<Notices.url>' });
+    expect(api.environment).not.toHaveProperty('ADMIN_TOKEN');
     expect(api.environment).not.toHaveProperty('BASE_URL'); // derived from the Function URL per request
     expect(noticeWorker().environment).toMatchObject({ BASE_URL: '<Api.url>', HASH_KEY: '<HashKey.value>' });
     const envs = [
@@ -159,6 +162,20 @@ describe('sst.config.ts, stage prod', () => {
       expect(config).toMatchObject({ tableName: '<Subscribers.name>', mailFrom: ENV.MAIL_FROM, replyTo: ENV.REPLY_TO, unsubscribeMailto: ENV.UNSUBSCRIBE_MAILTO });
     }
     expect(fn('Feedback').environment).toEqual({ TABLE_NAME: '<Subscribers.name>', FEEDBACK_TOPIC_ARN: '<MailFeedback.arn>' });
+  });
+
+  it('grants dynamodb:Scan to no function, only to the author\'s own commands (a policy to attach to their user)', async () => {
+    const { fn, cronFunction, noticeWorker, find, outputs, resources } = await prod({ AUTHOR_EMAIL: 'robin@letgo.test' });
+    const functions = [fn('Api'), fn('DripWorker'), fn('Feedback'), cronFunction(), noticeWorker()];
+    for (const args of functions) expect(args.permissions.flatMap((p) => p.actions), args.handler).not.toContain('dynamodb:Scan');
+    const policy = JSON.parse(find('aws.iam.Policy', 'AuthorCommands').args.policy as string);
+    expect(policy.Statement).toContainEqual({ Sid: 'RecountScan', Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: ['<Subscribers.arn>'] });
+    expect(outputs.authorPolicy).toBe('<AuthorCommands.arn>');
+    expect(resources.filter((r) => r.type === 'sst.Secret').map((r) => r.name)).not.toContain('AdminToken');
+    // The console, the sign-in links and the digest all learn who the author is.
+    for (const args of [fn('Api'), cronFunction(), noticeWorker()]) {
+      expect(args.environment).toMatchObject({ AUTHOR_EMAIL: 'robin@letgo.test', AUTHOR_TIMEZONE: 'UTC', DIGEST_HOUR: '8' });
+    }
   });
 
   it('points every handler at an entry point that exists and exports `handler`', async () => {

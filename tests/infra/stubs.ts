@@ -100,6 +100,7 @@ export function installStubs(stage: string) {
       getRegionOutput: () => ({ region: ref('region') }),
       sns: { TopicPolicy: component('aws.sns.TopicPolicy') },
       cloudfront: { OriginRequestPolicy: component('aws.cloudfront.OriginRequestPolicy') },
+      iam: { Policy: component('aws.iam.Policy') },
     },
   };
   Object.assign(globalThis, globals);

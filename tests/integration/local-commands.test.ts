@@ -9,7 +9,7 @@ import { compiledCourse } from '../support/fixtures.js';
 import { newDataDir, removeDataDirs, runCommand, signUpAndWait, startStack, waitForEmail, type Stack } from './local-process.js';
 
 /**
- * `npm run drip`, `privacy`, `breaker` and `send-test` find the running stack from .data/stack.json, on
+ * `npm run drip`, `privacy`, `breaker`, `stats` and `send-test` find the running stack from .data/stack.json, on
  * whatever ports it took, and say so in one line when there is none. And `npm start` on a
  * DynamoDB of your own (AWS_ENDPOINT_URL_DYNAMODB) leaves dynalite out.
  */
@@ -20,6 +20,7 @@ const commands: Array<[string, string[]]> = [
   ['privacy', ['export', 'nobody@example.com']],
   ['breaker', ['status']],
   ['send-test', ['day-01', '--to', 'author@example.com']],
+  ['stats', ['--json']],
 ];
 
 describe('the helper commands with no stack running', () => {
@@ -53,11 +54,14 @@ describe('the helper commands with a stack running', () => {
 
   it('finds it from the data dir alone, on its own ports', { timeout: 180_000 }, async () => {
     const env = { DATA_DIR: dataDir };
-    const [drip, privacy, breaker] = await Promise.all([
+    const [drip, privacy, breaker, stats] = await Promise.all([
       runCommand('drip', ['--now', '2026-12-02T08:00:00Z'], env),
       runCommand('privacy', ['export', 'rio.commands@example.com'], env),
       runCommand('breaker', ['status'], env),
+      runCommand('stats', ['--json'], env),
     ]);
+    // The sign-up is counted (a reader who has not confirmed yet is in no lesson's row).
+    expect(JSON.parse(stats.stdout || stats.stderr).overview.allTime).toMatchObject({ signups: 1 });
     expect(JSON.parse(drip.stdout || drip.stderr)).toMatchObject({ now: '2026-12-02T08:00:00.000Z', failed: 0 });
     expect(JSON.parse(privacy.stdout || privacy.stderr).subscriber).toMatchObject({ email: 'rio.commands@example.com', timezone: 'America/New_York' });
     expect(JSON.parse(breaker.stdout || breaker.stderr)).toMatchObject({ state: 'closed' });
@@ -73,6 +77,32 @@ describe('the helper commands with a stack running', () => {
     const unknown = await runCommand('send-test', ['day-99', '--to', 'author@example.com'], { DATA_DIR: dataDir });
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^send-test: no email "day-99" in this course; one of: confirmation, already-enrolled, day-01, /);
+  });
+});
+
+describe('the console link npm start prints', () => {
+  const dataDir = newDataDir();
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(dataDir, { CLOCK_SPEED: '1440', SCHEDULER: 'off' });
+  }, 180_000);
+  afterAll(async () => {
+    if (stack?.child.exitCode === null) await stack.stop();
+  });
+
+  it('signs the author in once, and still works seconds later on a clock 1,440 times faster', { timeout: 60_000 }, async () => {
+    const link = /Console: +(http:\/\/\S+\/admin\/sign-in\?t=[\w.-]+)/.exec(stack.output())?.[1];
+    if (!link) throw new Error(`no console link in:\n${stack.output()}`);
+    expect(stack.output()).toContain('mailed to author@letgo.local');
+    await new Promise((resolve) => setTimeout(resolve, 3_000)); // an hour of simulated time
+    expect((await fetch(link)).status).toBe(200);
+    const t = new URL(link).searchParams.get('t') ?? '';
+    const signIn = () => fetch(new URL('/admin/sign-in', link), { method: 'POST', body: new URLSearchParams({ t }), redirect: 'manual' });
+    const first = await signIn();
+    expect(first.status).toBe(303);
+    const cookie = first.headers.get('set-cookie')?.split(';')[0] ?? '';
+    expect(await (await fetch(new URL('/admin', link), { headers: { cookie } })).text()).toContain('<h1>Your course</h1>');
+    expect((await signIn()).status).toBe(410);
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
+import { createDynamoCounterStore } from '../../functions/adapters/counter-stores.js';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
+import { createDynamoTableScan } from '../../functions/adapters/table-scans.js';
 import { createSesMailer } from '../../functions/adapters/ses-mailer.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
 import { systemTimer } from '../../functions/drip-runtime.js';
@@ -8,6 +10,7 @@ import { sendDue } from '../../functions/services/send-due.js';
 import { capturingSesClient, dynamoClient, freshTable } from '../support/engines.js';
 import { compiledCourse, testClock, testConfig } from '../support/fixtures.js';
 import { checkReaders } from './checks.js';
+import { checkCounts } from './counts.js';
 import { runScenario } from './scenario.js';
 import { FAULTS, LATE_BOUND_MIN } from './bounds.js';
 
@@ -21,18 +24,23 @@ describe('drip simulation (DynamoDB on dynalite)', () => {
   // so the window is 5 days with the signups in the first one (about 300 lessons).
   it('60 readers, 5 days, same faults: the same rules hold', async () => {
     const client = dynamoClient();
+    const table = await freshTable(client);
+    const counters = createDynamoCounterStore(client, table);
     const result = await runScenario({
       readers: 60,
       days: 5,
       signupDays: 1,
       seed: 20_270_314,
       start: '2027-03-10T00:00:00Z',
-      store: createDynamoStore(client, await freshTable(client)),
+      store: createDynamoStore(client, table),
+      counters,
       rates: FAULTS,
       stuckAfterMs: LATE_BOUND_MIN * 60_000,
     });
     const { violations, figures } = checkReaders(result);
-    console.log('drip simulation on dynalite', JSON.stringify(figures));
+    const counted = await checkCounts(result, counters, createDynamoTableScan(client, table));
+    console.log('drip simulation on dynalite', JSON.stringify({ ...figures, counters: counted.figures }));
+    expect(counted.violations).toEqual([]);
     expect(violations.filter((v) => !v.includes('did not complete'))).toEqual([]);
     expect(result.stuck).toEqual([]);
     expect(figures.latenessMinutes.max).toBeLessThanOrEqual(LATE_BOUND_MIN);

@@ -1,4 +1,5 @@
-import { MailerError, type Mailer, type SubscriberStore } from '../../functions/ports.js';
+import { merge, recordChange, type Tally } from '../../functions/core/counters.js';
+import { MailerError, type CounterStore, type Mailer, type SubscriberStore } from '../../functions/ports.js';
 import type { Ledger } from './ledger.js';
 
 /**
@@ -32,6 +33,10 @@ export const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 export type Runner = {
   store: SubscriberStore;
   mailer: Mailer;
+  /** The shared counters as this runner reaches them: a dead runner's pass never writes its tally. */
+  counters: CounterStore;
+  /** What this runner's crashed passes had counted and never wrote (the simulation's allowance). */
+  lost: Tally;
   /** A fresh process for the next pass. */
   begin(): void;
   /** Counts sends that SES accepted but this runner, having died, never recorded. */
@@ -43,7 +48,7 @@ export type Runner = {
 export type Mailbox = { accept(to: string, raw: string): { messageId: string } };
 
 export function createRunner(
-  shared: { store: SubscriberStore; mailbox: Mailbox },
+  shared: { store: SubscriberStore; mailbox: Mailbox; counters: CounterStore },
   rates: FaultRates,
   random: () => number,
   ledger: Ledger,
@@ -52,6 +57,7 @@ export function createRunner(
   let dead = false;
   let unsettled = new Map<string, string>(); // messageId -> address
   const seenClaims = new Set<string>();
+  const lost: Tally = new Map();
   const alive = async () => {
     await turn();
     if (dead) throw new SimCrash('this runner has crashed');
@@ -77,13 +83,18 @@ export function createRunner(
         ledger.fault('conflict');
         return undefined;
       }
+      const prior = await shared.store.get(sub.email);
       const stored = await shared.store.put(sub, expectedVersion);
       const recorded = stored?.sends.at(-1)?.messageId;
       if (recorded) unsettled.delete(recorded);
       const claimId = stored?.claim?.id;
       if (claimId && !seenClaims.has(claimId)) {
         seenClaims.add(claimId);
-        if (random() < rates.crashAfterClaim) die('crashAfterClaim');
+        if (random() < rates.crashAfterClaim) {
+          // Killed between the write and counting it (a paused reader's claim makes them active).
+          merge(lost, recordChange(prior, stored));
+          die('crashAfterClaim');
+        }
       }
       return stored;
     },
@@ -113,9 +124,23 @@ export function createRunner(
       return { maxSendRate: 14, max24HourSend: 1_000_000, sentLast24Hours: 0 };
     },
   };
+  const counters: CounterStore = {
+    ...shared.counters,
+    async add(tally) {
+      if (dead) {
+        // The pass died before its one write of the run's counts: they are what the crash cost.
+        merge(lost, tally);
+        throw new SimCrash('this runner has crashed');
+      }
+      await alive();
+      return shared.counters.add(tally);
+    },
+  };
   return {
     store,
     mailer,
+    counters,
+    lost,
     get dead() {
       return dead;
     },

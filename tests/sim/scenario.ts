@@ -4,7 +4,10 @@ import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.
 import { signRecordLink } from '../../functions/core/link-tokens.js';
 import { suppressionHash } from '../../functions/services/notices.js';
 import { AppError } from '../../functions/errors.js';
-import type { HealthStore, SubscriberStore } from '../../functions/ports.js';
+import { createMemoryCounterStore } from '../../functions/adapters/counter-stores.js';
+import { merge, type Tally } from '../../functions/core/counters.js';
+import type { CounterStore, HealthStore, SubscriberStore } from '../../functions/ports.js';
+import { counterSink, countSignup, countWrite } from '../../functions/services/counting.js';
 import { checkBreaker, recordFeedback, recordSends } from '../../functions/services/breaker.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { confirm, retryOnConflict, unsubscribeByToken } from '../../functions/services/links.js';
@@ -37,6 +40,8 @@ export type ScenarioOptions = {
   health?: HealthStore;
   /** The compiled course the drip sends (default: build/emails.json); the checks follow its length. */
   course?: CompiledCourse;
+  /** The course counters every service moves (a memory store by default). */
+  counters?: CounterStore;
 };
 
 /** A reader's change as it was applied (time of the simulated clock). */
@@ -58,7 +63,8 @@ export async function runScenario(options: ScenarioOptions) {
   const timer = virtualTimer();
   const ledger = createLedger();
   const schedule = observeSchedule(options.store);
-  const shared = { store: schedule.store, mailbox: createMailbox(course, clock, ledger, schedule) };
+  const counters = options.counters ?? createMemoryCounterStore();
+  const shared = { store: schedule.store, mailbox: createMailbox(course, clock, ledger, schedule), counters };
   const plans = makePlans(options.readers, start, random, options.signupDays);
   const rejected = new Set(plans.filter((plan) => plan.rejected).map((plan) => plan.email));
   const runners = Array.from({ length: runnerCount }, () =>
@@ -67,7 +73,7 @@ export async function runScenario(options: ScenarioOptions) {
   const noFaults = { throttle: 0, serverError: 0, timeoutBefore: 0, timeoutAfter: 0, crashAfterClaim: 0, crashAfterSend: 0 };
   const reader = createRunner(shared, { ...noFaults, conflict: options.rates.conflict }, random, ledger, () => false);
   const base = { clock, course, config: testConfig, limiter: createMemoryRateLimiter() };
-  const readerDeps: ServiceDeps = { ...base, store: reader.store, mailer: reader.mailer };
+  const readerDeps: ServiceDeps = { ...base, store: reader.store, mailer: reader.mailer, counters };
 
   const totals = {
     passes: 0, crashedPasses: 0, claimed: 0, sent: 0, failed: 0, skipped: 0, throttledRuns: 0, turns: 0, retriedActions: 0,
@@ -94,7 +100,7 @@ export async function runScenario(options: ScenarioOptions) {
     if (!(await breakerAllows())) return;
     runner.begin();
     try {
-      const summary: DripSummary = await sendDue({ ...base, store: runner.store, mailer: runner.mailer }, { timer });
+      const summary: DripSummary = await sendDue({ ...base, store: runner.store, mailer: runner.mailer, counters: runner.counters }, { timer });
       if (health) await recordSends(health, summary.sent);
       totals.claimed += summary.claimed;
       totals.sent += summary.sent;
@@ -153,7 +159,9 @@ export async function runScenario(options: ScenarioOptions) {
       return kept && ({ status: kept.status, reduced: true } as Partial<Subscriber> as Subscriber);
     }),
   );
-  return { plans, ledger, applied, stuck, totals, records, end, course };
+  // What crashed passes had counted and never wrote: the counters may fall short of the records by exactly this.
+  const lost = runners.reduce((sum, runner) => merge(sum, runner.lost), new Map() as Tally);
+  return { plans, ledger, applied, stuck, totals, records, end, course, counters, lost, store: options.store };
 }
 
 type SimEvent = {
@@ -175,7 +183,14 @@ function eventsOf(plan: Plan, health?: Parameters<typeof recordFeedback>[0]): Si
     const consent = { at: now.toISOString(), ip: '192.0.2.1', userAgent: 'sim', formVersion: '1' };
     const pending = newPending({ email, timezone: plan.timezone, sendHour: plan.sendHour, consent }, ids.optinId, now, 0, ids);
     await deps.store.link(ids.linkId, email);
-    await retryOnConflict(async () => (await deps.store.get(email)) ?? deps.store.put(pending, null));
+    await retryOnConflict(async () => {
+      const existing = await deps.store.get(email);
+      if (existing) return existing;
+      const stored = await deps.store.put(pending, null);
+      // As the notice worker does for a sign-up from the form.
+      if (stored) await countSignup(counterSink(deps), stored);
+      return stored;
+    });
     return confirm(deps, signRecordLink(TEST_KEYS, 'confirm', { linkId: ids.linkId, secret: ids.optinId }));
   });
   const action = plan.action;
@@ -207,7 +222,8 @@ function simLinkIds(email: string) {
 async function complain(deps: ServiceDeps, email: string, now: Date, health?: Parameters<typeof recordFeedback>[0]): Promise<Subscriber | true | undefined> {
   const sub = await deps.store.get(email);
   if (!sub || sub.status === 'suppressed') return true;
-  const stored = await deps.store.put(suppress(sub, now, 'complaint'), sub.version);
+  const stored = await deps.store.put(suppress(sub, now, 'complaint', 'complaint'), sub.version);
+  if (stored) await countWrite(counterSink(deps), sub, stored);
   if (stored && health) await recordFeedback(health, sub.sends.length > 0 ? { lessonComplaints: 1 } : { otherComplaints: 1 });
   return stored;
 }

@@ -1,7 +1,11 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import course from '../../build/emails.json' with { type: 'json' };
 import { createCapturingMailer } from '../../functions/adapters/capturing-mailer.js';
+import { createMemoryCounterStore } from '../../functions/adapters/counter-stores.js';
+import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
+import { createMemorySessionStore } from '../../functions/adapters/session-stores.js';
+import { createMemoryVoteStore } from '../../functions/adapters/vote-stores.js';
 import { createMemoryOutbox } from '../../functions/adapters/outboxes.js';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
 import { createApp } from '../../functions/http/app.js';
@@ -26,6 +30,7 @@ export const testConfig = {
   unsubscribeMailto: 'mailto:unsubscribe@letgo.test?subject=unsubscribe',
   keys: TEST_KEYS,
   hashKey: Buffer.alloc(32, 7),
+  author: { email: 'author@letgo.test', timezone: 'Europe/London', digestHour: 8 } as { email: string; timezone: string; digestHour?: number } | undefined,
 };
 
 export const compiledCourse = course as CompiledCourse;
@@ -44,10 +49,12 @@ export function memoryDeps(start = '2026-12-01T12:00:00Z', overrides: Partial<Se
   const store = createMemoryStore();
   const mailer = createCapturingMailer();
   const clock = testClock(start);
-  const deps: ServiceDeps = { store, mailer, clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter(), ...overrides };
+  const counters = createMemoryCounterStore();
+  const votes = createMemoryVoteStore();
+  const deps: ServiceDeps = { store, mailer, clock, course: compiledCourse, config: testConfig, limiter: createMemoryRateLimiter(), counters, votes, ...overrides };
   const outbox = createMemoryOutbox();
   const notices = withOutbox(deps, outbox);
-  return { deps, store, mailer, clock, outbox, notices };
+  return { deps, store, mailer, clock, outbox, notices, counters, votes };
 }
 
 /** The form's notices through a memory outbox drained in the background, as the local stack does. */
@@ -100,9 +107,13 @@ export function headerValue(mail: ParsedMail, name: string): string | undefined 
  * The HTTP app over memoryDeps (fixed client IP), with a form and a JSON
  * client, and the link tokens of the last mail sent.
  */
-export function httpHarness(start?: string) {
-  const { deps, store, mailer, clock, notices, outbox } = memoryDeps(start);
-  const app = createApp({ ...deps, clientIp: () => '203.0.113.7' });
+export function httpHarness(start?: string, overrides: Partial<ServiceDeps> = {}) {
+  const { deps, store, mailer, clock, notices, outbox } = memoryDeps(start, overrides);
+  const sessions = createMemorySessionStore();
+  const health = createMemoryHealthStore();
+  const logs: Array<{ event: string; fields: Record<string, unknown> }> = [];
+  deps.log = (event, fields) => void logs.push({ event, fields });
+  const app = createApp({ ...deps, sessions, health, clientIp: () => '203.0.113.7' });
   const agent = { 'user-agent': 'test-agent/1.0' };
   /** A form token as the page would have served it a few seconds ago (a person took their time). */
   const formTokenNow = () => formToken({ ...deps, clock: { now: () => new Date(clock.now().getTime() - 5_000) } });
@@ -148,5 +159,5 @@ export function httpHarness(start?: string) {
   };
   /** Every notice enqueued so far has been worked on. */
   const settled = () => notices.settled();
-  return { app, deps, store, mailer, clock, form, json, lastMail, settled, outbox, formTokenNow };
+  return { app, deps, store, mailer, clock, form, json, lastMail, settled, outbox, formTokenNow, sessions, health, logs };
 }

@@ -212,7 +212,7 @@ const ALLOWED: Record<string, string[]> = {
   confirmation: ['greeting', 'confirmUrl', 'safetyUrl', 'unsubscribeUrl'],
   alreadyEnrolled: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
   complete: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
-  lesson: ['greeting', 'preferencesUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
+  lesson: ['greeting', 'preferencesUrl', 'helpfulYesUrl', 'helpfulNoUrl', 'authorName', 'safetyUrl', 'unsubscribeUrl'],
 };
 function expectOnlyPlaceholders(content: string, allowed: string[]): void {
   const rest = content.replace(/\{\{(\w+)\}\}/g, (m, name: string) => (allowed.includes(name) ? '' : m));
@@ -233,13 +233,13 @@ describe('build', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes the CompiledCourse shape', () => {
-    expect(result.count).toBe(26);
+    expect(result.count).toBe(29);
     expect(Object.keys(course).sort()).toEqual(
-      ['alreadyEnrolled', 'complete', 'confirmation', 'dataDelete', 'dataExport', 'lessons', 'totalDays', 'version'],
+      ['alert', 'alreadyEnrolled', 'complete', 'confirmation', 'dataDelete', 'dataExport', 'digest', 'lessons', 'signin', 'totalDays', 'version'],
     );
     expect(course.version).toBe(1);
     expect(course.totalDays).toBe(21);
-    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete]) {
+    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest, course.alert]) {
       expect(Object.keys(e).sort()).toEqual(['html', 'preheader', 'subject', 'text']);
       expect(e.subject.length).toBeLessThanOrEqual(50);
     }

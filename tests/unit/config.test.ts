@@ -32,6 +32,17 @@ describe('loadConfig: who sends, who gets the replies, who signs', () => {
     expect(displayName('course@letgo.test')).toBe('Let Go');
   });
 
+  it('takes the author: AUTHOR_EMAIL, AUTHOR_TIMEZONE (default UTC) and DIGEST_HOUR (default 8, or off); none without AUTHOR_EMAIL', () => {
+    expect(loadConfig(ENV).author).toBeUndefined();
+    expect(loadConfig({ ...ENV, AUTHOR_TIMEZONE: 'Europe/Paris' }).author).toBeUndefined();
+    expect(loadConfig({ ...ENV, AUTHOR_EMAIL: 'Robin@LetGo.test' }).author).toEqual({ email: 'robin@letgo.test', timezone: 'UTC', digestHour: 8 });
+    expect(loadConfig({ ...ENV, AUTHOR_EMAIL: 'robin@letgo.test', AUTHOR_TIMEZONE: 'europe/paris', DIGEST_HOUR: '18' }).author).toEqual({ email: 'robin@letgo.test', timezone: 'Europe/Paris', digestHour: 18 });
+    expect(loadConfig({ ...ENV, AUTHOR_EMAIL: 'robin@letgo.test', DIGEST_HOUR: 'off' }).author?.digestHour).toBeUndefined();
+    expect(() => loadConfig({ ...ENV, AUTHOR_EMAIL: 'robin' })).toThrow(/AUTHOR_EMAIL/);
+    expect(() => loadConfig({ ...ENV, AUTHOR_EMAIL: 'robin@letgo.test', AUTHOR_TIMEZONE: 'Mars/Olympus' })).toThrow(/AUTHOR_TIMEZONE/);
+    expect(() => loadConfig({ ...ENV, AUTHOR_EMAIL: 'robin@letgo.test', DIGEST_HOUR: '24' })).toThrow(/DIGEST_HOUR/);
+  });
+
   it('takes SAFETY_RESOURCES_URL only as an https address; empty is unset', () => {
     expect(loadConfig(ENV).safetyResourcesUrl).toBeUndefined();
     expect(loadConfig({ ...ENV, SAFETY_RESOURCES_URL: '' }).safetyResourcesUrl).toBeUndefined();

@@ -103,6 +103,11 @@ describe.each(items.map((item) => [item.slug, item] as const))('%s', (_slug, ite
     if (item.kind === 'confirmation') expect(hrefs(html)).toContain(SAMPLE_VALUES.confirmUrl);
     else if (item.kind === 'dataExport' || item.kind === 'dataDelete') expect(hrefs(html)).toContain(SAMPLE_VALUES.dataUrl);
     else expect(hrefs(html)).toContain(SAMPLE_VALUES.preferencesUrl);
+    // Every lesson asks "was today's step helpful?": Yes and Not really, in both parts.
+    for (const url of [SAMPLE_VALUES.helpfulYesUrl, SAMPLE_VALUES.helpfulNoUrl]) {
+      expect(hrefs(html).includes(url), url).toBe(item.kind === 'lesson');
+      expect(textUrls(text).includes(url), url).toBe(item.kind === 'lesson');
+    }
   });
 
   it('keeps the plain text readable: no markup, every URL alone on its line', () => {

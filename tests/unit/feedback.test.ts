@@ -1,6 +1,7 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { createMemoryCounterStore } from '../../functions/adapters/counter-stores.js';
 import { createMemoryHealthStore } from '../../functions/adapters/health-stores.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
 import { createSnsVerifier } from '../../functions/adapters/sns-verifier.js';
@@ -125,6 +126,24 @@ describe('handleFeedback: bounces and complaints', () => {
     await seed('annoyed.reader@example.com'); // complains about a notice: no lesson of theirs has that MessageId
     await handleFeedback(counted, snsMessage('ses-complaint.json'));
     expect(await health.read(['2026-12-06'])).toEqual([{ sends: 0, lessonBounces: 1, lessonComplaints: 0, otherBounces: 0, otherComplaints: 1 }]);
+  });
+
+  it('counts where the reader left the course: the lesson the bounce was about, once however often SNS delivers it', async () => {
+    const counters = createMemoryCounterStore();
+    const bounce = JSON.parse(fixture('ses-bounce-permanent.json'));
+    await seed('gone.reader@example.com');
+    const sub = await store.get('gone.reader@example.com');
+    if (!sub) throw new Error('not seeded');
+    const sends = [1, 2, 3].map((day) => ({ day, at: `2026-12-0${day + 1}T08:00:00.000Z`, messageId: day === 2 ? bounce.mail.messageId : `m${day}` }));
+    await store.put({ ...sub, sends, nextDay: 4 }, sub.version);
+    await handleFeedback({ ...deps, counters }, snsMessage(bounce));
+    await handleFeedback({ ...deps, counters }, snsMessage(bounce));
+    expect(counters.all().get('lesson:2')).toEqual({ bounced: 1 });
+    expect(counters.all().get('now')).toEqual({ active: -1, suppressed: 1 });
+    expect(await store.get('gone.reader@example.com')).toMatchObject({ left: { by: 'bounce', day: 2 } });
+    await seed('annoyed.reader@example.com'); // a complaint about a notice: they leave on the lesson they were on
+    await handleFeedback({ ...deps, counters }, snsMessage('ses-complaint.json'));
+    expect(counters.all().get('lesson:1')).toEqual({ complained: 1 });
   });
 
   it('reads again when another writer got there first', async () => {

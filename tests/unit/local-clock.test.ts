@@ -51,3 +51,14 @@ describe('the saved clock', () => {
     expect(loadClock(join(dir, 'missing'))).toBeUndefined();
   });
 });
+
+describe('runningClock', () => {
+  it('says how fast it runs, so what a person must do in time keeps its real minutes (services/deps.ts humanWindowMs)', async () => {
+    const { humanWindowMs } = await import('../../functions/services/deps.js');
+    const clock = runningClock(1440, real, real, () => real + 1_000);
+    expect(clock.now().getTime()).toBe(real + 1_440_000);
+    expect(clock.speed).toBe(1440);
+    // A 15-minute sign-in link lasts 15 real minutes on a clock 1440 times faster.
+    expect(humanWindowMs(clock, 15 * 60_000) / 1440).toBe(15 * 60_000);
+  });
+});

@@ -11,6 +11,8 @@ const values = {
   greeting: 'Hi Zoë <b>&</b> "friends",',
   unsubscribeUrl: 'https://letgo.test/unsubscribe?t=v1.k1.abc_DEF-123==',
   preferencesUrl: 'https://letgo.test/preferences?t=v1.k1.xyz',
+  helpfulYesUrl: 'https://letgo.test/helpful?t=k1.yes_yes-yes',
+  helpfulNoUrl: 'https://letgo.test/helpful?t=k1.no_no-no',
   safetyUrl: 'https://letgo.test/safety',
   authorName: 'Robin from Let Go',
 };

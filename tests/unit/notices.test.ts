@@ -73,3 +73,24 @@ describe('confirmation emails', () => {
     expect((await h.app.request(`/data?t=${link}`)).status).toBe(410);
   });
 });
+
+describe('the author\'s sign-in link (a notice of its own)', () => {
+  it('goes only to AUTHOR_EMAIL, the same link however often SQS delivers the job, and counts for the breaker', async () => {
+    const { processNotice } = await import('../../functions/services/notices.js');
+    const { createMemoryHealthStore } = await import('../../functions/adapters/health-stores.js');
+    const h = httpHarness(NOW);
+    const health = createMemoryHealthStore();
+    const deps = { ...h.deps, health };
+    const job = { id: 'job-1', at: NOW, kind: 'signin' as const, email: 'Author@letgo.test' };
+    expect(await processNotice(deps, job)).toBe('sent');
+    expect(await processNotice(deps, job)).toBe('sent'); // a redelivery: the same single-use link again
+    const links = h.mailer.sent.map((mail) => /\/admin\/sign-in\?t=([\w.-]+)/.exec(mail.raw.replace(/=\r\n/g, ''))?.[1]);
+    expect(h.mailer.sent.map((mail) => mail.to)).toEqual(['author@letgo.test', 'author@letgo.test']);
+    expect(links[0]).toBeDefined();
+    expect(links[1]).toBe(links[0]);
+    expect(await processNotice(deps, { ...job, id: 'job-2', email: 'someone@example.com' })).toBe('nothing-to-send');
+    expect(h.mailer.sent).toHaveLength(2);
+    expect((await health.read([NOW.slice(0, 10)]))[0]?.sends).toBe(2);
+    expect(h.store.all()).toEqual([]); // no reader's record is made for it
+  });
+});
