@@ -107,7 +107,9 @@ function stepFindings(facts: EmailFacts): Finding[] {
     // The box is the templates' to give: a missing or doubled one is placed in this part's template.
     const templates = facts.sources.filter((s) => s.file.endsWith(part === 'html' ? '.mjml' : '.txt'));
     const fallback = templates[0] ? { file: templates[0].file, line: 1 } : facts.home;
-    const where = placeIn(templates, 'today’s step', placeIn(templates, "today's step", fallback));
+    // The heading where there is one ("Was today's step helpful?" in a sentence is not it); else line 1.
+    const end = part === 'html' ? '</h2>' : '\n';
+    const where = placeIn(templates, `today’s step${end}`, placeIn(templates, `today's step${end}`, fallback));
     return [finding('error', where, `the ${part} part has ${n} "Today’s step" headings (a ${facts.kind} has ${want})`)];
   });
 }
