@@ -5,7 +5,7 @@ import * as z from 'zod';
 import { parseEnv } from './config.js';
 import { createApp } from './http/app.js';
 import { behindCloudFront, originSecretList } from './http/viewer-address.js';
-import { noticesOnly } from './notices.js';
+import { outlineOnly } from './outline.js';
 import { createRuntime, systemClock } from './runtime.js';
 
 type FunctionUrlEnv = { requestContext?: { http?: { sourceIp?: string } } } | undefined;
@@ -29,7 +29,7 @@ export async function handler(event: LambdaEvent, context: LambdaContext) {
     const domain = (event.requestContext as { domainName?: string }).domainName;
     const env = { ...process.env, BASE_URL: process.env.BASE_URL || (domain && `https://${domain}`) };
     const app = createApp({
-      ...createRuntime(env, systemClock, noticesOnly),
+      ...createRuntime(env, systemClock, outlineOnly),
       originGuard: cloudFront?.guard,
       clientIp: cloudFront?.clientIp ?? ((c) => (c.env as FunctionUrlEnv)?.requestContext?.http?.sourceIp),
     });

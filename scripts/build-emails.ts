@@ -225,16 +225,21 @@ export async function compileCourse(options: Omit<BuildOptions, 'outFile'> = {})
   };
 }
 
-/** compileCourse, then write the JSON (and notices.json beside it). */
+/** compileCourse, then write the JSON, notices.json (the notice worker's) and outline.json (the API's) beside it. */
 export async function buildEmails(options: BuildOptions = {}): Promise<BuildResult> {
   const outFile = options.outFile ?? path.join(ROOT, 'build', 'emails.json');
   const course = await compileCourse(options);
   mkdirSync(path.dirname(outFile), { recursive: true });
   writeFileSync(outFile, `${JSON.stringify(course, null, 2)}\n`);
-  // The notice worker and the API never send a lesson; a file without them keeps those bundles small.
-  const notices: CompiledCourse = { ...course, lessons: [], outline: course.lessons.map(({ day, subject }) => ({ day, subject })) };
+  // The notice worker never sends a lesson, a digest or an alert; a file without them keeps its bundle small.
+  const outline = course.lessons.map(({ day, subject }) => ({ day, subject }));
+  const { digest: _digest, alert: _alert, ...noticeEmails } = course;
+  const notices: CompiledCourse = { ...noticeEmails, lessons: [], outline };
   writeFileSync(path.join(path.dirname(outFile), 'notices.json'), `${JSON.stringify(notices)}\n`);
-  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest, course.alert, ...course.lessons];
+  // The API sends nothing (the outbox does): its console needs the lessons' days and subjects only.
+  writeFileSync(path.join(path.dirname(outFile), 'outline.json'), `${JSON.stringify({ version: course.version, totalDays: course.totalDays, outline })}\n`);
+  const authorMail = [course.signin, course.digest, course.alert].flatMap((email) => (email ? [email] : []));
+  const all = [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, ...authorMail, ...course.lessons];
   const largestHtmlBytes = Math.max(...all.map((e) => Buffer.byteLength(e.html, 'utf8')));
   return { course, outFile, count: all.length, largestHtmlBytes };
 }

@@ -14,10 +14,10 @@ export type CompiledCourse = {
   /** The emailed confirmation links for downloading and deleting one's data. */
   dataExport: CompiledEmail;
   dataDelete: CompiledEmail;
-  /** The author's mail (issue 13): the console's sign-in link, the weekly digest, an alert. */
+  /** The author's mail (issue 13): the console's sign-in link (the notice worker), the weekly digest and an alert (the drip; not in the notice worker's file). */
   signin: CompiledEmail;
-  digest: CompiledEmail;
-  alert: CompiledEmail;
+  digest?: CompiledEmail;
+  alert?: CompiledEmail;
   lessons: CompiledLesson[];
   /** Each lesson's day and subject, in bundles that carry no lessons (the API's console counts them). */
   outline?: LessonOutline[];

@@ -1,11 +1,7 @@
-import { createHmac } from 'node:crypto';
-import { keyedHash } from '../core/abuse-keys.js';
 import { LINK_ID_BYTES, openLink, randomLinkValue, signLink } from '../core/link-tokens.js';
-import { normalizeEmail } from '../core/subscriber.js';
 import { AppError } from '../errors.js';
-import { MailerError, type NoticeJob, type SessionStore } from '../ports.js';
-import { sendAuthorMail, type AuthorMailDeps } from './author-mail.js';
-import { humanWindowMs, maskEmail, type ServiceDeps } from './deps.js';
+import type { NoticeJob, SessionStore } from '../ports.js';
+import { humanWindowMs, type ServiceDeps } from './deps.js';
 
 /**
  * The author's way into the console (issue 13, SECURITY.md): `/admin` asks
@@ -21,7 +17,6 @@ export const SESSION_MS = 12 * 3_600_000;
 export const SIGNIN_LIMIT = { limit: 5, windowMs: 3_600_000 } as const;
 const STAMP_BYTES = 6;
 
-export type SignInJob = Extract<NoticeJob, { kind: 'signin' }>;
 export type Session = { id: string; csrf: string; until: number };
 export type SessionDeps = Pick<ServiceDeps, 'config' | 'clock' | 'limiter' | 'log'> & { sessions?: SessionStore };
 
@@ -34,28 +29,6 @@ const stamp = (ms: number) => {
 /** A sign-in link issued at `issuedAt` (the nonce makes it single use). */
 export function signInUrl(deps: Pick<ServiceDeps, 'config'>, issuedAt: number, nonce: Buffer = Buffer.from(randomLinkValue(), 'base64url')): string {
   return `${deps.config.baseUrl}/admin/sign-in?t=${signLink(deps.config.keys, 'signin', Buffer.concat([stamp(issuedAt), nonce]))}`;
-}
-
-/** The notice worker's side: the link goes to AUTHOR_EMAIL, and only when that is the address typed. */
-export async function sendSignIn(deps: AuthorMailDeps & Pick<ServiceDeps, 'course' | 'limiter'>, job: SignInJob): Promise<'sent' | 'nothing-to-send' | 'rate-limited' | 'rejected'> {
-  const author = deps.config.author;
-  if (!author || normalizeEmail(job.email) !== author.email) {
-    deps.log?.('author.signin-ignored', { email: maskEmail(job.email) });
-    return 'nothing-to-send';
-  }
-  const key = `signin:${keyedHash(deps.config.hashKey, author.email)}`;
-  const at = new Date(job.at);
-  if (!(await deps.limiter.hit(key, SIGNIN_LIMIT.limit, SIGNIN_LIMIT.windowMs, at, job.id)).allowed) return 'rate-limited';
-  // Derived from the job, so a retried job mails the same single-use link, not a second one.
-  const nonce = createHmac('sha256', deps.config.hashKey).update(`signin:${job.id}`).digest().subarray(0, 6);
-  try {
-    await sendAuthorMail(deps, deps.course.signin, { signinUrl: signInUrl(deps, at.getTime(), nonce) });
-  } catch (error) {
-    if (!(error instanceof MailerError) || error.kind !== 'rejected') throw error;
-    await deps.limiter.release(key, SIGNIN_LIMIT.windowMs, at, job.id);
-    return 'rejected';
-  }
-  return 'sent';
 }
 
 /** The link is ours, for signing in, and still within its 15 minutes (nothing is used up: the GET page). */

@@ -40,9 +40,11 @@ export async function checkAuthorMail(deps: AuthorCheckDeps): Promise<AuthorChec
   const alertDue = !done(keys.alertToday) && !done(keys.alertHour);
   if ((!digestDue || done(keys.digest)) && !alertDue) return result;
 
+  const { digest, alert } = deps.course;
+  if (!digest || !alert) throw new Error('this bundle carries no digest or alert email (the drip has them)');
   const stats = await readStats(deps, { days: 7, weeks: 4 });
   if (digestDue && !done(keys.digest)) {
-    await sendAuthorMail(deps, deps.course.digest, digestLines(stats, deps.config.baseUrl));
+    await sendAuthorMail(deps, digest, digestLines(stats, deps.config.baseUrl));
     await deps.counters.add(marker(keys.digest.slice('mail:'.length)));
     result.digest = 'sent';
   }
@@ -51,7 +53,7 @@ export async function checkAuthorMail(deps: AuthorCheckDeps): Promise<AuthorChec
     const found = alertFor(stats);
     const weekly = found && `mail:alert-${found.key}:${isoWeek(now)}`;
     if (found && weekly && !(await deps.counters.read([weekly])).has(weekly)) {
-      await sendAuthorMail(deps, deps.course.alert, { alertText: found.text, consoleUrl: `${deps.config.baseUrl}/admin` });
+      await sendAuthorMail(deps, alert, { alertText: found.text, consoleUrl: `${deps.config.baseUrl}/admin` });
       await deps.counters.add(new Map([...marker(keys.alertToday.slice('mail:'.length)), ...marker(weekly.slice('mail:'.length))]));
       result.alert = found.key;
     }

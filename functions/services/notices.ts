@@ -11,7 +11,7 @@ import { MailerError, type HealthStore, type NoticeJob } from '../ports.js';
 import { recordSends } from './breaker.js';
 import { humanWindowMs, LIMITS, maskEmail, type ServiceDeps } from './deps.js';
 import { counterSink, countReplaced, countSignup, countWrite } from './counting.js';
-import { sendSignIn } from './author.js';
+import { sendSignIn } from './author-signin.js';
 import { retryOnConflict } from './links.js';
 import { sendNotice } from './notify.js';
 

@@ -5,6 +5,7 @@ import course from '../../build/emails.json' with { type: 'json' };
 import { escapeHtml, greetingFor, type CompiledCourse } from '../../functions/core/message.js';
 import { composeMessage } from '../../functions/core/mime.js';
 import { readerLinks } from '../../functions/services/deps.js';
+import { helpfulUrls } from '../../functions/services/helpful.js';
 import { fillTemplate, readTemplates, why } from '../build-emails.js';
 import { loadCourse, markdownToHtml, toLessons } from '../course.js';
 import { createMemoryStore } from '../../functions/adapters/memory-store.js';
@@ -32,8 +33,9 @@ function lessonSources(): string[] {
       {},
       'emails/lesson.mjml',
     );
+    // As the build fills the layout for a lesson: its footer line, the reader's footer, the preferences link.
     const values = { body, title: escapeHtml(lesson.subject), preheader: escapeHtml(lesson.preheader), why: escapeHtml(why('lesson', TOTAL_DAYS)) };
-    return fillTemplate(templates.layout, values, { preferences: true }, 'emails/layout.mjml');
+    return fillTemplate(templates.layout, values, { preferences: true, reader: true }, 'emails/layout.mjml');
   });
 }
 
@@ -61,7 +63,7 @@ export async function measureRender() {
   const lessons = (course as CompiledCourse).lessons;
   // Links are per reader; made once here, so the measure is the template and MIME work alone.
   const links = readerLinks(benchDeps(createMemoryStore(), sinkMailer()), reader(1, 'due'));
-  const values = { greeting: greetingFor('Sam'), ...links, safetyUrl: `${benchConfig.baseUrl}/safety`, authorName: benchConfig.authorName };
+  const values = { greeting: greetingFor('Sam'), ...links, ...helpfulUrls({ config: benchConfig }, reader(1, 'due'), 1), safetyUrl: `${benchConfig.baseUrl}/safety`, authorName: benchConfig.authorName };
   const oursMs = await perCall(20_000, (i) => {
     const lesson = lessons[i % TOTAL_DAYS];
     if (!lesson) throw new Error('no lesson');

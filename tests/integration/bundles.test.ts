@@ -60,10 +60,12 @@ beforeAll(async () => {
 afterAll(() => sqs.stop());
 
 describe('Lambda bundles', () => {
-  it('builds one ESM bundle per entry point, and the API bundle holds no mjml', () => {
+  it('builds one ESM bundle per entry point, and the API bundle holds no mjml and no email', () => {
     expect(bundles.map((bundle) => bundle.name)).toEqual(expect.arrayContaining(['api', 'drip', 'feedback', 'notice-worker']));
     const api = bundles.find((bundle) => bundle.name === 'api');
     expect(api?.inputs.some((input) => /node_modules\/mjml/.test(input))).toBe(false);
+    // The API sends no email (the outbox does): it carries the lessons' days and subjects, no template.
+    expect(api?.inputs.filter((input) => input.startsWith('build/'))).toEqual(['build/outline.json']);
     const code = readFileSync(api?.file ?? '', 'utf8');
     expect(code).not.toMatch(/mjml-core|mjml-parser/);
     expect(code.startsWith("import { createRequire } from 'module';")).toBe(true);

@@ -36,6 +36,7 @@ beforeAll(async () => {
     ...lambdaEnv(tableName),
     AWS_ENDPOINT_URL_SQS: sqs.url,
     NOTICE_QUEUE_URL: sqs.queueUrl,
+    AUTHOR_EMAIL: 'robin.author@example.com',
   });
 });
 afterAll(() => sqs.stop());
@@ -62,6 +63,41 @@ describe('functions/api.ts handler', () => {
     });
     const [mail] = await mailboxFor('lambda.reader@example.com');
     expect(mail?.body.text).toContain('https://abcdefghijklmnop.lambda-url.us-east-1.on.aws/confirm?t=');
+  });
+});
+
+/** A Function URL request as the fixture's, to another path of the app. */
+function request(method: 'GET' | 'POST', path: string, form?: Record<string, string>, cookie?: string) {
+  const query = path.split('?')[1] ?? '';
+  const body = form ? Buffer.from(new URLSearchParams(form).toString()).toString('base64') : undefined;
+  return {
+    ...event,
+    rawPath: path.split('?')[0],
+    rawQueryString: query,
+    headers: { ...event.headers, ...(cookie ? { cookie } : {}) },
+    cookies: cookie ? [cookie] : undefined,
+    requestContext: { ...event.requestContext, http: { ...(event.requestContext as { http: object }).http, method, path: path.split('?')[0] } },
+    body,
+    isBase64Encoded: Boolean(body),
+  };
+}
+
+describe("the author's console on the API bundle", () => {
+  it('signs the author in through the outbox, and shows the funnel from the lessons the API does not carry', async () => {
+    const { handler } = await import('../../functions/api.js');
+    const asked = (await handler(request('POST', '/admin/link', { email: 'robin.author@example.com' }) as never, {} as never)) as Result;
+    expect(asked.statusCode).toBe(200);
+    expect(asked.body).toContain('a sign-in link is on its way');
+    expect(await deliverQueued()).toEqual({ batchItemFailures: [] });
+    const [mail] = await mailboxFor('robin.author@example.com');
+    const token = /\/admin\/sign-in\?t=([\w.-]+)/.exec(mail?.body.text ?? '')?.[1] ?? '';
+    const signedIn = (await handler(request('POST', '/admin/sign-in', { t: token }) as never, {} as never)) as Result & { cookies?: string[] };
+    expect(signedIn.statusCode).toBe(303);
+    const cookie = (signedIn.cookies?.[0] ?? signedIn.headers['set-cookie'] ?? '').split(';')[0] ?? '';
+    expect(cookie).toMatch(/^__Host-letgo-author=/);
+    const funnel = (await handler(request('GET', '/admin/funnel', undefined, cookie) as never, {} as never)) as Result;
+    expect(funnel.statusCode).toBe(200);
+    expect(funnel.body).toContain('21. ');
   });
 });
 

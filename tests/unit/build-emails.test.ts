@@ -239,7 +239,7 @@ describe('build', () => {
     );
     expect(course.version).toBe(1);
     expect(course.totalDays).toBe(21);
-    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest, course.alert]) {
+    for (const e of [course.confirmation, course.alreadyEnrolled, course.complete, course.dataExport, course.dataDelete, course.signin, course.digest!, course.alert!]) {
       expect(Object.keys(e).sort()).toEqual(['html', 'preheader', 'subject', 'text']);
       expect(e.subject.length).toBeLessThanOrEqual(50);
     }
