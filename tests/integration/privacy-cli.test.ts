@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { activate, newPending } from '../../functions/core/subscriber.js';
-import { dynamoClient, freshTable } from '../support/engines.js';
+import { cliEnv, dynamoClient, freshTable } from '../support/engines.js';
 
 /** The author's command line, run as a user would, against the local engines. */
 const run = promisify(execFile);
@@ -15,15 +15,7 @@ let tableName: string;
 
 beforeAll(async () => {
   tableName = await freshTable(dynamoClient());
-  // Vite puts its own BASE_URL ("/") into the environment; the CLI must not inherit it.
-  const { BASE_URL: _vite, ...inherited } = process.env;
-  env = {
-    ...inherited,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'),
-    AWS_ENDPOINT_URL_SES: inject('sesUrl'),
-    TABLE_NAME: tableName,
-    DATA_DIR: mkdtempSync(join(tmpdir(), 'letgo-privacy-')),
-  };
+  env = cliEnv(tableName, mkdtempSync(join(tmpdir(), 'letgo-privacy-')));
   const now = new Date('2026-12-01T12:00:00Z');
   const consent = { at: now.toISOString(), ip: '203.0.113.9', userAgent: 'cli-test', formVersion: '1' };
   const sub = newPending({ email: 'cli.reader@example.com', timezone: 'UTC', sendHour: 8, consent }, 'o', now, 0);

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoCounterStore } from '../../functions/adapters/counter-stores.js';
 import { createDynamoStore } from '../../functions/adapters/dynamo-store.js';
 import { createMemoryRateLimiter } from '../../functions/adapters/rate-limiters.js';
@@ -12,7 +12,7 @@ import { activate, newPending } from '../../functions/core/subscriber.js';
 import type { ServiceDeps } from '../../functions/services/deps.js';
 import { counterSink, countWrite } from '../../functions/services/counting.js';
 import { sendDue } from '../../functions/services/send-due.js';
-import { dynamoClient, freshTable } from '../support/engines.js';
+import { cliEnv, dynamoClient, freshTable } from '../support/engines.js';
 import { compiledCourse, testClock, testConfig, testLinkIds } from '../support/fixtures.js';
 
 /** `npm run stats`, run as the author would, against DynamoDB on dynalite: the table, CSV, JSON and the recount. */
@@ -22,8 +22,7 @@ let tableName: string;
 
 beforeAll(async () => {
   tableName = await freshTable(dynamoClient());
-  const { BASE_URL: _vite, ...inherited } = process.env;
-  env = { ...inherited, AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'), TABLE_NAME: tableName, DATA_DIR: mkdtempSync(join(tmpdir(), 'letgo-stats-')) };
+  env = cliEnv(tableName, mkdtempSync(join(tmpdir(), 'letgo-stats-')));
   // Three readers confirmed now, and one drip pass: each gets day 1, counted as the drip counts.
   const now = new Date();
   const store = createDynamoStore(dynamoClient(), tableName);

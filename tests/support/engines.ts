@@ -54,6 +54,16 @@ export async function clearMailbox(): Promise<void> {
   await fetch(`${inject('sesUrl')}/clear-store`, { method: 'POST' });
 }
 
+/**
+ * The environment an author's command (`npm run privacy`, `npm run stats`) runs in: this
+ * process's, pointed at the test engines, one table and a data folder of its own. Vite puts its
+ * own BASE_URL ("/") into the environment; a command must not inherit it.
+ */
+export function cliEnv(tableName: string, dataDir: string): NodeJS.ProcessEnv {
+  const { BASE_URL: _vite, ...inherited } = process.env;
+  return { ...inherited, AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoUrl'), AWS_ENDPOINT_URL_SES: inject('sesUrl'), TABLE_NAME: tableName, DATA_DIR: dataDir };
+}
+
 /** The environment a deployed function reads, pointed at the test engines and one table. */
 export function lambdaEnv(tableName: string): Record<string, string> {
   return {
