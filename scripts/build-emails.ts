@@ -58,7 +58,7 @@ const WHY: Record<Exclude<Kind, 'lesson'>, string> = {
 export const TEXT_WIDTH = 76;
 const fixedLines = (totalDays: number): Record<Exclude<Kind, 'lesson'>, { subject: string; preheader: string }> => ({
   confirmation: {
-    subject: `Please confirm: your ${totalDays}-day Let Go course`,
+    subject: `Confirm your ${totalDays}-day Let Go course`,
     preheader: 'One click and your first lesson is on its way.',
   },
   alreadyEnrolled: {

@@ -52,7 +52,7 @@ describe('a five-lesson course', () => {
     }
     for (const lesson of course.lessons) expect(lesson.text).toContain(`Let Go’s ${DAYS}-day course`);
     expect(course.complete.text).toContain(`all ${DAYS} days`);
-    expect(course.confirmation.subject).toBe(`Please confirm: your ${DAYS}-day Let Go course`);
+    expect(course.confirmation.subject).toBe(`Confirm your ${DAYS}-day Let Go course`);
   });
 
   it('is taken end to end: subscribe, confirm, five passes, completed, nothing on day 6', async () => {

@@ -243,7 +243,7 @@ describe('build', () => {
       expect(Object.keys(e).sort()).toEqual(['html', 'preheader', 'subject', 'text']);
       expect(e.subject.length).toBeLessThanOrEqual(50);
     }
-    expect(course.confirmation.subject).toBe('Please confirm: your 21-day Let Go course');
+    expect(course.confirmation.subject).toBe('Confirm your 21-day Let Go course');
     expect(course.lessons.map((l) => l.day)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1));
     const l3 = course.lessons[2]!;
     expect(Object.keys(l3).sort()).toEqual(['action', 'day', 'html', 'preheader', 'section', 'subject', 'text']);
