@@ -11,7 +11,7 @@ import { readStats } from '../services/stats.js';
 import type { AppDeps } from './app-deps.js';
 import { overviewPage, signInButtonPage, signInPage } from './admin-pages.js';
 import { cohortsPage, funnelPage, readerPage } from './admin-report-pages.js';
-import { readBody, tokenOf, wantsJson } from './request.js';
+import { readBody, textOf, tokenOf, wantsJson } from './request.js';
 
 const NEUTRAL = 'If that is the author’s address, a sign-in link is on its way. It works once, for 15 minutes.';
 const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
@@ -69,7 +69,7 @@ export function adminRoutes(deps: AppDeps) {
   };
 
   app.get('/admin/sign-in', (c) => {
-    const token = String(tokenOf(c) ?? '');
+    const token = tokenOf(c) ?? '';
     try {
       checkSignIn(deps, token);
     } catch (error) {
@@ -129,7 +129,7 @@ export function adminRoutes(deps: AppDeps) {
     const session = await signedIn(c, body);
     if (session instanceof Response) return session;
     const typed = email.safeParse(body.email);
-    if (!typed.success) return c.html(readerPage(session.csrf, String(body.email ?? '').slice(0, 254)), 400);
+    if (!typed.success) return c.html(readerPage(session.csrf, textOf(body, 'email').slice(0, 254)), 400);
     return c.html(readerPage(session.csrf, typed.data, await lookupReader(deps, typed.data)));
   });
 

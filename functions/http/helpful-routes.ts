@@ -24,7 +24,8 @@ function votePage(opened: OpenVote, token: string, choice: Choice, typed = '', e
   const lesson = opened.subject ? `Day ${opened.day}: ${opened.subject}` : `Day ${opened.day}`;
   const option = (value: Choice, label: string) =>
     html`<label class="choice"><input type="radio" name="choice" value="${value}"${choice === value ? raw(' checked') : ''}> ${label}</label>`;
-  const before = opened.previous ? html`<p class="hint">You answered ${opened.previous.choice === 'yes' ? 'Yes' : 'Not really'} before; sending again replaces it.</p>` : '';
+  // Whether and how the reader answered before is not shown: a forwarded lesson's link must tell its holder nothing.
+  const before = html`<p class="hint">One answer a lesson: sending again replaces an earlier one.</p>`;
   return page(
     error ? 'Error: check your answer' : 'Was today’s step helpful?',
     html`<h1>Was today’s step helpful?</h1>
@@ -47,14 +48,14 @@ export function helpfulRoutes(deps: AppDeps) {
   const app = new Hono();
 
   app.get('/helpful', async (c) => {
-    const token = String(tokenOf(c) ?? '');
+    const token = tokenOf(c) ?? '';
     const opened = await openVote(deps, token);
     return c.html(votePage(opened, token, opened.choice));
   });
 
   app.post('/helpful', async (c: Context) => {
     const body = await readBody(c);
-    const token = String(tokenOf(c, body) ?? '');
+    const token = tokenOf(c, body) ?? '';
     const parsed = voteSchema.safeParse(body);
     if (!parsed.success) {
       const problem = parsed.error.issues[0]?.message ?? 'Please check your answer.';

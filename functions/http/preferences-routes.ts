@@ -74,7 +74,7 @@ export function preferencesRoutes(deps: AppDeps) {
   }
 
   app.get('/data', async (c) => {
-    const token = String(tokenOf(c));
+    const token = tokenOf(c) ?? '';
     const sub = await openDataLink(deps, token);
     return c.html(
       sub.dataLink.action === 'export'

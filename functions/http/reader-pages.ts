@@ -6,8 +6,15 @@ import { hourOptions, messagePage, page } from './pages.js';
 /** Pages a reader reaches from an email: preferences and the answers to their changes. */
 const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
+/** A date in the reader's zone; in UTC, and said so, for a zone this runtime no longer knows (as the drip copes). */
 function localDate(iso: string, timezone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone: timezone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(iso));
+  const format = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(iso));
+  try {
+    return format(timezone);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return `${format('UTC')} (UTC)`;
+  }
 }
 
 /** "America/New_York" reads as "New York time". */

@@ -29,7 +29,17 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
   throw new AppError('unsupported-media-type', 'Send the form as application/x-www-form-urlencoded or JSON.');
 }
 
-/** The token of a link: from the POSTed form, else from the URL. */
-export function tokenOf(c: Context, body: Record<string, unknown> = {}): unknown {
-  return body.t ?? c.req.query('t');
+/**
+ * The token of a link: from the POSTed form, else from the URL. Only a string
+ * is a token: a JSON body can carry any value (an object whose toString is
+ * not a function throws in String()), and none of them is a link.
+ */
+export function tokenOf(c: Context, body: Record<string, unknown> = {}): string | undefined {
+  return typeof body.t === 'string' ? body.t : c.req.query('t');
+}
+
+/** A text field of a body, or '' when it is absent or not text (a JSON body's object or number). */
+export function textOf(body: Record<string, unknown>, name: string): string {
+  const value = body[name];
+  return typeof value === 'string' ? value : '';
 }

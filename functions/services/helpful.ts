@@ -30,7 +30,7 @@ function helpfulToken(deps: LinkConfig, sub: Pick<Subscriber, 'linkId' | 'linkSe
   return signLink(deps.config.keys, 'helpful', payload);
 }
 
-export type OpenVote = { sub: Subscriber; day: number; choice: Choice; subject?: string; previous?: Vote };
+export type OpenVote = { sub: Subscriber; day: number; choice: Choice; subject?: string };
 
 /** What a helpful link leads to (the GET page and the POST both start here); a stale or foreign link is a 4xx. */
 export async function openVote(deps: ServiceDeps, token: unknown): Promise<OpenVote> {
@@ -48,8 +48,8 @@ export async function openVote(deps: ServiceDeps, token: unknown): Promise<OpenV
   if (!sub || sub.linkId !== linkId || sub.linkSecret !== secret || sub.status === 'pending' || sub.status === 'suppressed') {
     throw new AppError('stale-link', 'This link is no longer valid. Please use the links in your latest lesson.');
   }
-  const previous = await deps.votes?.get(linkId, day);
-  return { sub, day, choice, subject: lesson?.subject, previous };
+  // An earlier answer is not read: the page shows the link's own answer, and tells a forwarded link's holder nothing.
+  return { sub, day, choice, subject: lesson?.subject };
 }
 
 /** Records the reader's answer (and comment), replacing an earlier one; returns the vote as stored. */

@@ -52,9 +52,16 @@ const fieldsArb = fc.record(
   },
   { requiredKeys: [] },
 );
+// In JSON, a field can hold anything: numbers, lists, objects, and objects String() cannot convert.
+const anyJson = fc.oneof(fc.jsonValue(), fc.constant({ toString: 1 }), fc.constant({ toString: null, valueOf: null }));
+const jsonFieldsArb = fc.record(
+  { t: anyJson, email: anyJson, choice: anyJson, comment: anyJson, action: anyJson, csrf: anyJson, timezone: anyJson, send_hour: anyJson },
+  { requiredKeys: [] },
+);
 const bodyArb = fc.oneof(
   fieldsArb.map((f) => ({ type: 'application/x-www-form-urlencoded', body: new URLSearchParams(f as Record<string, string>).toString() })),
   fieldsArb.map((f) => ({ type: 'application/json', body: JSON.stringify(f) })),
+  jsonFieldsArb.map((f) => ({ type: 'application/json', body: JSON.stringify(f) })),
   fc.jsonValue().map((v) => ({ type: 'application/json', body: JSON.stringify(v) })),
   fc.string({ maxLength: 200 }).map((body) => ({ type: 'application/json', body })),
   fc.string({ maxLength: 200 }).map((body) => ({ type: fc.sample(fc.constantFrom('text/plain', 'application/xml', ''), 1)[0] ?? '', body })),
@@ -127,4 +134,22 @@ describe('fuzzing every route', () => {
       expect(mail.to).not.toMatch(/[\r\n]/);
     }
   }, 240_000);
+
+  it('answers every POST whose JSON fields are not text (objects String() cannot convert among them) without a 5xx', async () => {
+    const odd: unknown[] = [{ toString: 1 }, { toString: null, valueOf: null }, {}, ['x'], 5, null, true];
+    const posts = Object.entries(ROUTES).filter(([, methods]) => methods.includes('POST')).map(([path]) => path);
+    expect(posts).toEqual(expect.arrayContaining(['/helpful', '/preferences', '/admin/reader']));
+    for (const path of posts) {
+      for (const value of odd) {
+        const fields = Object.fromEntries(['t', 'email', 'choice', 'comment', 'action', 'csrf', 'timezone', 'send_hour', 'first_name', 'confirm'].map((name) => [name, value]));
+        const res = await app.request(path, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', accept: 'application/json', 'x-test-ip': '192.0.2.77' },
+          body: JSON.stringify(fields),
+        });
+        expect(res.status, `${path} ${JSON.stringify(value)}`).toBeLessThan(500);
+        env.clock.advance(61_000);
+      }
+    }
+  });
 });

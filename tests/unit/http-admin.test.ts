@@ -143,6 +143,33 @@ describe('the console', () => {
     expect(JSON.stringify(h.logs)).not.toContain(cookie);
   });
 
+  it('looks up a reader whose stored zone this runtime no longer knows, in UTC and saying so', async () => {
+    const { cookie, csrf } = await signIn();
+    await h.form('/subscribe', { email: 'old.zone@example.com', timezone: 'Europe/Kyiv' });
+    const { confirm } = await h.lastMail();
+    await h.form('/confirm', { t: confirm ?? '' });
+    const sub = (await h.store.get('old.zone@example.com'))!;
+    await h.store.put({ ...sub, timezone: 'Mars/Olympus_Mons' }, sub.version);
+    const res = await post('/admin/reader', { email: 'old.zone@example.com', csrf }, cookie);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toMatch(/Next: day 1, due [^<]*UTC \(their zone, Mars\/Olympus_Mons, is not known here\)/);
+    // The reader's own preferences page too.
+    const page = await h.app.request(`/preferences?t=${linksOf((await h.store.get('old.zone@example.com'))!).preferences}`);
+    expect(page.status).toBe(200);
+  });
+
+  it('answers a JSON body whose address is not text with a 400, not a 5xx', async () => {
+    const { cookie, csrf } = await signIn();
+    for (const email of [{ toString: 1 }, ['ivy@example.com'], 42, null]) {
+      const res = await h.app.request('/admin/reader', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: `${COOKIE}=${cookie}`, origin: 'https://letgo.test' },
+        body: JSON.stringify({ csrf, email }),
+      });
+      expect(res.status, JSON.stringify(email)).toBe(400);
+    }
+  });
+
   it('downloads the funnel and the cohorts as CSV, and resumes an open breaker', async () => {
     const { cookie, csrf } = await signIn();
     const csv = await get('/admin/funnel.csv', cookie);

@@ -50,14 +50,16 @@ describe('/helpful', () => {
 
   it('POST records one vote per reader and lesson; a second replaces it and the counts follow', async () => {
     const { yes } = await dayOne();
+    const unanswered = await (await h.app.request(`/helpful?t=${yes}`)).text();
     expect((await vote(yes, { choice: 'yes' })).status).toBe(200);
     expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, yes: 1 });
     const res = await vote(yes, { choice: 'no', comment: '  Too much for a Monday.\r\n' });
     expect(await res.text()).toContain('Your answer is in.');
     expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, no: 1 });
     expect(await h.deps.votes?.comments([1])).toEqual([expect.objectContaining({ day: 1, choice: 'no', comment: 'Too much for a Monday.' })]);
-    // The page says there is an answer already.
-    expect(await (await h.app.request(`/helpful?t=${yes}`)).text()).toContain('You answered Not really before');
+    // Whoever holds a forwarded lesson learns nothing from the link: the page is the one before any answer.
+    expect(await (await h.app.request(`/helpful?t=${yes}`)).text()).toBe(unanswered);
+    expect(unanswered).toContain('sending again replaces an earlier one');
     await vote(yes, { choice: 'yes' });
     expect(lesson('lesson:1')).toEqual({ sent: 1, reached: 1, yes: 1 });
     expect(await h.deps.votes?.comments([1])).toEqual([]);
@@ -102,6 +104,12 @@ describe('/helpful', () => {
     for (const token of [`${yes.slice(0, -2)}AA`, preferences, 'broken', '']) {
       expect((await h.app.request(`/helpful?t=${token}`)).status).toBe(400);
       expect((await vote(token, { choice: 'yes' })).status).toBe(400);
+    }
+    // A JSON body can hold anything where the token goes; none of it is a link (an object whose toString is no function was a 500).
+    for (const t of [{ toString: 1 }, { toString: null }, {}, ['x'], 5, null, true]) {
+      const res = await h.json('/helpful', { t, choice: 'yes' });
+      expect(res.status, JSON.stringify(t)).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'invalid-link' });
     }
     await changePreferences(h.deps, preferences, { action: 'sign-out' });
     expect((await h.app.request(`/helpful?t=${yes}`)).status).toBe(410);
