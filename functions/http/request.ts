@@ -8,10 +8,26 @@ export function wantsJson(c: Context): boolean {
   return type.includes('application/json') || (accept.includes('application/json') && !accept.includes('text/html'));
 }
 
+/** The body's media type, lower case, without its parameters ("application/json; charset=utf-8" is application/json). */
+function mediaType(c: Context): string {
+  return (c.req.header('content-type') ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/**
+ * The body is JSON. A page on another site can make its visitor's browser
+ * send a form, or text, or any Accept header, without asking; a JSON body
+ * only after a CORS preflight, which only ALLOWED_ORIGINS pass. So this, not
+ * wantsJson (which picks the answer's format), is what may exempt a request
+ * from the form's token.
+ */
+export function sentJson(c: Context): boolean {
+  return mediaType(c) === 'application/json';
+}
+
 /** Reads a form or JSON body into a flat record; anything else is a clear 4xx. */
 export async function readBody(c: Context): Promise<Record<string, unknown>> {
-  const type = (c.req.header('content-type') ?? '').toLowerCase();
-  if (type.startsWith('application/json')) {
+  const type = mediaType(c);
+  if (type === 'application/json') {
     const body: unknown = await c.req.json().catch(() => {
       throw new AppError('invalid-input', 'The request body is not valid JSON.');
     });
@@ -20,7 +36,7 @@ export async function readBody(c: Context): Promise<Record<string, unknown>> {
     }
     return body as Record<string, unknown>;
   }
-  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
     const body = await c.req.parseBody().catch(() => {
       throw new AppError('invalid-input', 'The form data could not be read.');
     });

@@ -4,7 +4,7 @@ import { AppError } from '../errors.js';
 import { acceptSignup, checkClientRate, checkFormToken, formToken, type FormTokenCheck } from '../services/signup.js';
 import type { AppDeps } from './app-deps.js';
 import { messagePage, signupPage, type SignupForm } from './pages.js';
-import { readBody, wantsJson } from './request.js';
+import { readBody, sentJson, wantsJson } from './request.js';
 import { fieldErrors, signupSchema } from './validation.js';
 
 const NEUTRAL = 'If this address can join, an email is on its way. Open it and tap the button to confirm.';
@@ -37,12 +37,13 @@ export function signupRoutes(deps: AppDeps) {
       return invalid(c, body, { human: 'Please complete the check that you are a person, then try again.' });
     }
     // Our own form carries a token: single use, within the hour, not faster than a person.
-    // Without one, only a JSON client (a browser must pass CORS for that) or an embedding
-    // site the author listed may post: a stranger's page cannot fire the form from its visitors.
+    // Without one, only a JSON body (a browser must pass CORS for that; an Accept header or a
+    // content type's parameter it sends freely) or an embedding site the author listed may post:
+    // a stranger's page cannot fire the form from its visitors.
     if (input.form_token) {
       const check = await checkFormToken(deps, input.form_token);
       if (check !== 'ok') return invalid(c, body, { form: FORM_PROBLEMS[check] });
-    } else if (!wantsJson(c) && !origins.has(c.req.header('origin') ?? '')) {
+    } else if (!sentJson(c) && !origins.has(c.req.header('origin') ?? '')) {
       return invalid(c, body, { form: FORM_PROBLEMS.invalid });
     }
     // A filled honeypot is a bot: answer exactly as for a person, do nothing.
@@ -56,7 +57,7 @@ export function signupRoutes(deps: AppDeps) {
           at: deps.clock.now().toISOString(),
           ip: clientIp,
           userAgent: (c.req.header('user-agent') ?? '').slice(0, 256),
-          formVersion: input.form_version || (wantsJson(c) ? 'json-1' : '1'),
+          formVersion: input.form_version || (sentJson(c) ? 'json-1' : '1'),
         },
       });
     }

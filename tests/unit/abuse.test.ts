@@ -166,11 +166,23 @@ describe('the form: single use, within the hour, only from where it belongs', ()
     expect(stranger.status).toBe(400);
     const noOrigin = await h.post({ email: 'target@example.com', form_token: '' });
     expect(noOrigin.status).toBe(400);
+    // What a stranger's page can make a browser send without a CORS preflight: any Accept header,
+    // and a form or text body whose content type merely mentions JSON. None of it is a JSON client.
+    for (const headers of [
+      { origin: 'https://evil.example', accept: 'application/json' },
+      { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded; charset=application/json' },
+      { origin: 'https://evil.example', 'content-type': 'text/plain; application/json' },
+    ]) {
+      const res = await h.post({ email: 'target@example.com', form_token: '' }, headers);
+      expect(res.status, JSON.stringify(headers)).toBeGreaterThanOrEqual(400);
+      expect(res.status, JSON.stringify(headers)).toBeLessThan(500);
+    }
     expect(h.store.all()).toHaveLength(0);
+    expect(h.mailer.sent).toHaveLength(0);
     expect((await h.post({ email: 'reader@example.com', form_token: '' }, { origin: 'https://blog.example' })).status).toBe(200);
     const json = await h.app.request('/subscribe', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json; charset=utf-8' },
       body: JSON.stringify({ email: 'app@example.com' }),
     });
     expect(json.status).toBe(200);
