@@ -49,6 +49,8 @@ export function restart(sub: Subscriber, now: Date, totalDays: number): Subscrib
 
 /** A new hour or zone applies from the next lesson. */
 export function changeSchedule(sub: Subscriber, timezone: string, sendHour: number, now: Date): Subscriber {
+  // Saving the schedule as it is (or a POST with the token alone) moves nothing: a lesson due now stays due.
+  if (timezone === sub.timezone && sendHour === sub.sendHour) return sub;
   const changed = { ...sub, timezone, sendHour };
   if (sub.due === undefined || sub.claim) return changed;
   const from = sub.status === 'paused' && sub.pausedUntil ? new Date(sub.pausedUntil) : now;

@@ -77,6 +77,19 @@ describe('reader preferences', () => {
     expect(new Date(earlier.due ?? 0).toISOString()).toBe('2026-06-02T08:00:00.000Z');
   });
 
+  it('saving the schedule unchanged while a lesson is due keeps it due, not a day later', async () => {
+    const env = await enrolled();
+    await sendDue(env.deps); // day 1 at 07:00 BST on 1 June
+    env.clock.advance(hours(25) + 2 * 60_000); // 08:02 BST on 2 June: day 2 is due since 08:00
+    const due = (await record(env)).due;
+    expect(new Date(due ?? 0).toISOString()).toBe('2026-06-02T07:00:00.000Z');
+    const saved = await changePreferences(env.deps, token, { action: 'schedule', sendHour: 8, timezone: zone });
+    expect(saved.due).toBe(due);
+    expect((await changePreferences(env.deps, token, { action: 'schedule' })).due).toBe(due);
+    await sendDue(env.deps);
+    expect(await sentDays(env)).toEqual([1, 2]);
+  });
+
   it('refuses what does not fit the state, clearly', async () => {
     const env = await enrolled();
     await env.store.put({ ...(await record(env)), status: 'unsubscribed' }, 1);
