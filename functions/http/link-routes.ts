@@ -78,7 +78,10 @@ export function linkRoutes(deps: AppDeps) {
       messagePage(
         'You are unsubscribed',
         'You will get no more emails from this course. Whatever you decide next, take good care of yourself.',
-        html`<p>Changed your mind? <a href="/">Sign up again</a>: it takes one email to confirm.</p>`,
+        // The same page however the link's subscription stood (a forwarded email learns nothing), and true in each case:
+        // a link from before a new sign-up ends only its own.
+        html`<p>Still getting lessons? Each sign-up has its own link: use Unsubscribe in the newest email.</p>
+<p>Changed your mind? <a href="/">Sign up again</a>: it takes one email to confirm.</p>`,
       ),
     );
   });

@@ -4,6 +4,7 @@ import type { Subscriber } from '../core/subscriber.js';
 import { hourOptions, messagePage, page } from './pages.js';
 
 /** Pages a reader reaches from an email: preferences and the answers to their changes. */
+export const SUPPRESSED = 'An earlier email could not be delivered to this address, or was reported as unwanted, so we stopped sending. Nothing else changed on your side.';
 const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
 /** A date in the reader's zone; in UTC, and said so, for a zone this runtime no longer knows (as the drip copes). */
@@ -52,7 +53,11 @@ function described(errors: Record<string, string>, name: string, hint: string) {
 }
 
 export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken: string, totalDays: number, view: PreferencesView = {}) {
-  if (sub.status === 'unsubscribed' || sub.status === 'suppressed') {
+  if (sub.status === 'suppressed') {
+    // Not "you unsubscribed" (they did not), and no sign-up link: a new sign-up to this address sends nothing.
+    return messagePage('Our emails to you have stopped', SUPPRESSED, html`<p>If you would like the course again, reply to any of our emails and we will look into it with you.</p>`);
+  }
+  if (sub.status === 'unsubscribed') {
     return messagePage('You are unsubscribed', 'You get no emails from this course.', html`<p><a href="/">Sign up again</a></p>`);
   }
   if (sub.status === 'pending') {

@@ -47,19 +47,22 @@ export async function openPreferences(deps: ServiceDeps, token: unknown): Promis
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
 
+/** One answer for a confirm link whose sign-up is gone or was replaced: it tells its holder nothing of the address now. */
+const OLD_CONFIRM = 'This sign-up has expired, or a newer email replaced this link.';
+
 /**
  * What a confirm link leads to now, without changing anything (the GET page):
  * the pending record to activate, or that it already was. Expired, replaced
- * and left sign-ups throw the page the reader should see instead.
+ * and left sign-ups throw the page the reader should see instead. A link from
+ * an earlier sign-up (its opt-in no longer the record's) and one whose record
+ * is gone get the same answer, whatever the address has done since: a
+ * forwarded confirmation email must not report that.
  */
 export async function peekConfirm(deps: ServiceDeps, token: unknown): Promise<Subscriber | 'already-confirmed'> {
   const { sub, secret } = await openLink(deps, token, 'confirm');
-  if (!sub) throw new AppError('expired-link', 'This sign-up has expired.');
-  if (sub.status === 'unsubscribed' || sub.status === 'suppressed') throw new AppError('gone', 'You have unsubscribed from this course.');
-  if (sub.optinId !== secret) {
-    if (sub.status === 'pending') throw new AppError('invalid-link', 'A newer confirmation email replaced this one.');
-    return 'already-confirmed';
-  }
+  if (!sub || sub.optinId !== secret) throw new AppError('stale-link', OLD_CONFIRM);
+  if (sub.status === 'unsubscribed') throw new AppError('gone', 'You have unsubscribed from this course.');
+  if (sub.status === 'suppressed') throw new AppError('gone', 'An earlier email could not be delivered to this address, or was reported as unwanted, so we stopped sending.');
   if (sub.status !== 'pending') return 'already-confirmed';
   if (isExpiredPending(sub, deps.clock.now())) throw new AppError('expired-link', 'This sign-up has expired.');
   return sub;

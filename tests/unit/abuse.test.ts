@@ -168,7 +168,7 @@ describe('the form: single use, within the hour, only from where it belongs', ()
     expect(noOrigin.status).toBe(400);
     // What a stranger's page can make a browser send without a CORS preflight: any Accept header,
     // and a form or text body whose content type merely mentions JSON. None of it is a JSON client.
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { origin: 'https://evil.example', accept: 'application/json' },
       { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded; charset=application/json' },
       { origin: 'https://evil.example', 'content-type': 'text/plain; application/json' },

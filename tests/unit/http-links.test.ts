@@ -151,6 +151,67 @@ describe('/unsubscribe', () => {
     expect((await post('/confirm', fresh.confirm)).status).toBe(200);
     expect(only().status).toBe('active');
   });
+
+  it('a confirm link from an earlier sign-up answers the same whatever the address did since (a forwarded email reports nothing)', async () => {
+    const old = await signUp();
+    await post('/confirm', old.confirm);
+    await post('/unsubscribe', old.unsubscribe);
+    h.clock.advance(10 * 60_000);
+    const fresh = await signUp();
+    const answer = async () => {
+      const [page, button] = [await get('/confirm', old.confirm), await post('/confirm', old.confirm)];
+      return { get: page.status, post: button.status, body: (await page.text()) + (await button.text()) };
+    };
+    const pending = await answer();
+    await post('/confirm', fresh.confirm);
+    const active = await answer();
+    await post('/preferences', linksOf(only()).preferences, { action: 'sign-out' });
+    const signedOut = await answer();
+    await post('/unsubscribe', fresh.unsubscribe);
+    const left = await answer();
+    expect(pending).toMatchObject({ get: 410, post: 410 });
+    expect(pending.body).toContain('a newer email replaced this link');
+    expect(pending.body).toContain('Go to the sign-up form');
+    for (const later of [active, signedOut, left]) expect(later).toEqual(pending);
+  });
+
+  it("an unsubscribe link from before a new sign-up ends only its own subscription, and its page says where the newer link is", async () => {
+    const old = await signUp();
+    await post('/confirm', old.confirm);
+    await h.store.delete(EMAIL); // the reader deleted their data
+    h.clock.advance(10 * 60_000);
+    const fresh = await signUp();
+    await post('/confirm', fresh.confirm);
+    const page = await post('/unsubscribe', old.unsubscribe);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Still getting lessons? Each sign-up has its own link: use Unsubscribe in the newest email.');
+    expect(only().status).toBe('active');
+  });
+
+  it('a sign-up whose record is gone offers the form, not a resend button that would send nothing', async () => {
+    const { confirm } = await signUp();
+    const sub = only();
+    await h.store.delete(sub.email); // as DynamoDB's expiry does to a sign-up never confirmed
+    expect(h.store.all()).toHaveLength(0);
+    const page = await get('/confirm', confirm);
+    expect(page.status).toBe(410);
+    const text = await page.text();
+    expect(text).not.toContain('Send me a fresh confirmation email');
+    expect(text).toContain('Go to the sign-up form');
+  });
+
+  it('a suppressed reader is told why the emails stopped, not that they unsubscribed, and is not sent to a form that mails nothing', async () => {
+    const { confirm, preferences } = await signUp();
+    await post('/confirm', confirm);
+    await h.store.put({ ...only(), status: 'suppressed', suppressedReason: 'bounce' }, only().version);
+    const page = await (await get('/preferences', preferences)).text();
+    expect(page).toContain('Our emails to you have stopped');
+    expect(page).not.toContain('You are unsubscribed');
+    expect(page).not.toContain('Sign up again');
+    const confirmPage = await (await get('/confirm', confirm)).text();
+    expect(confirmPage).toContain('could not be delivered');
+    expect(confirmPage).not.toContain('You have unsubscribed');
+  });
 });
 
 describe('/preferences', () => {
