@@ -9,9 +9,42 @@ export function isValidTimeZone(zone: string): boolean {
   return zone.length <= 64 && IANAZone.isValidZone(zone);
 }
 
-/** A valid zone in its usual spelling: "europe/london" is Europe/London. */
+/**
+ * Zones IANA has renamed that ICU, and so Node's Intl through Node 24, still
+ * resolves to the old name (CLDR keeps its first spelling): "Europe/Kyiv"
+ * comes back as "Europe/Kiev", a spelling that hurts. Both names are the same
+ * zone to Intl and luxon; readers see and we store the current one.
+ */
+const RENAMED: Readonly<Record<string, string>> = {
+  'Africa/Asmera': 'Africa/Asmara',
+  'America/Buenos_Aires': 'America/Argentina/Buenos_Aires',
+  'America/Catamarca': 'America/Argentina/Catamarca',
+  'America/Coral_Harbour': 'America/Atikokan',
+  'America/Cordoba': 'America/Argentina/Cordoba',
+  'America/Godthab': 'America/Nuuk',
+  'America/Indianapolis': 'America/Indiana/Indianapolis',
+  'America/Jujuy': 'America/Argentina/Jujuy',
+  'America/Louisville': 'America/Kentucky/Louisville',
+  'America/Mendoza': 'America/Argentina/Mendoza',
+  'Asia/Calcutta': 'Asia/Kolkata',
+  'Asia/Katmandu': 'Asia/Kathmandu',
+  'Asia/Rangoon': 'Asia/Yangon',
+  'Asia/Saigon': 'Asia/Ho_Chi_Minh',
+  'Atlantic/Faeroe': 'Atlantic/Faroe',
+  'Europe/Kiev': 'Europe/Kyiv',
+  'Pacific/Enderbury': 'Pacific/Kanton',
+  'Pacific/Ponape': 'Pacific/Pohnpei',
+  'Pacific/Truk': 'Pacific/Chuuk',
+};
+
+/** A zone's current IANA name (a record stored before the renames keeps working under either). */
+export function currentZoneName(zone: string): string {
+  return RENAMED[zone] ?? zone;
+}
+
+/** A valid zone in its usual, current spelling: "europe/london" is Europe/London, "Europe/Kiev" is Europe/Kyiv. */
 export function canonicalZone(zone: string): string {
-  return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
+  return currentZoneName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);
 }
 
 type LocalTime = { year: number; month: number; day: number; hour: number; minute?: number };

@@ -1,5 +1,6 @@
 import { html, raw } from 'hono/html';
 import { courseSpan } from '../core/course-length.js';
+import { currentZoneName } from '../core/schedule.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { hourOptions, messagePage, page } from './pages.js';
 
@@ -20,7 +21,8 @@ function localDate(iso: string, timezone: string): string {
 
 /** "America/New_York" reads as "New York time". */
 export function zoneName(timezone: string): string {
-  return `${(timezone.split('/').at(-1) ?? timezone).replace(/_/g, ' ')} time`;
+  const current = currentZoneName(timezone);
+  return `${(current.split('/').at(-1) ?? current).replace(/_/g, ' ')} time`;
 }
 
 /** `totalDays`: the course as deployed now, which may be shorter than when this reader began. */

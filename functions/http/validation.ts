@@ -11,9 +11,12 @@ const NAME = /^[\p{L}\p{M}]+(?:(?:[ '’\-\u2010]|[\u200C\u200D])[\p{L}\p{M}]+)*
 export const firstName = z
   .string()
   .trim()
-  .max(60, 'Keep your first name under 60 characters.')
+  // Normalised before it is measured: NFC can lengthen a name (U+0958 becomes two code points).
   .transform((name) => name.normalize('NFC'))
+  .pipe(z.string().max(60, 'Keep your first name under 60 characters.'))
   .refine((name) => name === '' || NAME.test(name), 'Use letters for your first name (spaces, hyphens and apostrophes are fine).')
+  // A few marks on a letter are a script's own (Devanagari, Hebrew points); a pile of them only defaces the greeting.
+  .refine((name) => !/\p{M}{5,}/u.test(name), 'Use letters for your first name (spaces, hyphens and apostrophes are fine).')
   .refine((name) => name.split(' ').length <= 5, 'Keep your first name to a few words.')
   .optional()
   .transform((name) => name || undefined);

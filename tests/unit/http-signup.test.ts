@@ -184,6 +184,8 @@ describe('POST /subscribe: invalid input', () => {
     ['an email over 254 chars', { email: longEmail }, 'email'],
     ['a header injection in the email', { email: 'a@example.com\r\nBcc: x@evil.test' }, 'email'],
     ['a first name over 60 chars', { first_name: 'x'.repeat(61) }, 'first_name'],
+    ['a first name over 60 chars once normalised (U+0958 is two code points in NFC)', { first_name: '\u0958'.repeat(31) }, 'first_name'],
+    ['a letter under a pile of combining marks', { first_name: `A${'\u0301'.repeat(6)}nn` }, 'first_name'],
     ['CR/LF in the first name', { first_name: 'Ann\r\nBcc: x@evil.test' }, 'first_name'],
     ['NUL in the first name', { first_name: 'An\u0000n' }, 'first_name'],
     ['BEL in the first name', { first_name: 'An\u0007n' }, 'first_name'],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MIN_GAP_MS, nextLessonDue, resolveLocalTime } from '../../functions/core/schedule.js';
+import { canonicalZone, isValidTimeZone, MIN_GAP_MS, nextLessonDue, resolveLocalTime } from '../../functions/core/schedule.js';
+import { zoneName } from '../../functions/http/reader-pages.js';
 
 const due = (sentAt: string, zone: string, hour = 8) => nextLessonDue(new Date(sentAt), zone, hour).toISOString();
 
@@ -186,3 +187,20 @@ describe('schedule against a brute-force reference, every 2026 transition', () =
 });
 
 const iso = (at: number) => new Date(at).toISOString();
+
+describe('zone names', () => {
+  it('stores and shows a renamed zone under its current name, typed either way, and schedules it the same', () => {
+    // ICU (Node 20 and 24 alike) resolves Europe/Kyiv to "Europe/Kiev": the reader must not see that.
+    expect(canonicalZone('Europe/Kyiv')).toBe('Europe/Kyiv');
+    expect(canonicalZone('europe/kiev')).toBe('Europe/Kyiv');
+    expect(canonicalZone('Asia/Calcutta')).toBe('Asia/Kolkata');
+    expect(canonicalZone('america/new_york')).toBe('America/New_York');
+    expect(zoneName('Europe/Kiev')).toBe('Kyiv time'); // a record stored before
+    for (const [old, current] of [['Europe/Kiev', 'Europe/Kyiv'], ['America/Godthab', 'America/Nuuk'], ['Asia/Katmandu', 'Asia/Kathmandu'], ['Pacific/Enderbury', 'Pacific/Kanton']]) {
+      expect(canonicalZone(old as string)).toBe(current);
+      expect(isValidTimeZone(current as string), current).toBe(true);
+      expect(resolveLocalTime(current as string, { year: 2026, month: 12, day: 2, hour: 8 })).toEqual(resolveLocalTime(old as string, { year: 2026, month: 12, day: 2, hour: 8 }));
+      expect(nextLessonDue(new Date('2026-12-01T06:00:00Z'), current as string, 8)).toEqual(nextLessonDue(new Date('2026-12-01T06:00:00Z'), old as string, 8));
+    }
+  });
+});
