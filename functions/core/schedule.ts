@@ -42,6 +42,22 @@ export function currentZoneName(zone: string): string {
   return RENAMED[zone] ?? zone;
 }
 
+/**
+ * An instant as a reader's clock shows it. A zone this runtime's time-zone
+ * data no longer knows (a record older than a tzdata change) is formatted in
+ * UTC with `known: false`, for the caller to say so: the drip copes with such
+ * a reader, and their pages must too.
+ */
+export function formatInZone(at: Date, timezone: string, options: Intl.DateTimeFormatOptions): { text: string; known: boolean } {
+  const format = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { ...options, timeZone }).format(at);
+  try {
+    return { text: format(timezone), known: true };
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { text: format('UTC'), known: false };
+  }
+}
+
 /** A valid zone in its usual, current spelling: "europe/london" is Europe/London, "Europe/Kiev" is Europe/Kyiv. */
 export function canonicalZone(zone: string): string {
   return currentZoneName(new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone);

@@ -1,22 +1,17 @@
 import { html, raw } from 'hono/html';
 import { courseSpan } from '../core/course-length.js';
-import { currentZoneName } from '../core/schedule.js';
+import { currentZoneName, formatInZone } from '../core/schedule.js';
+import { SUPPRESSED } from '../services/links.js';
 import type { Subscriber } from '../core/subscriber.js';
 import { hourOptions, messagePage, page } from './pages.js';
 
 /** Pages a reader reaches from an email: preferences and the answers to their changes. */
-export const SUPPRESSED = 'An earlier email could not be delivered to this address, or was reported as unwanted, so we stopped sending. Nothing else changed on your side.';
 const hh = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
 
-/** A date in the reader's zone; in UTC, and said so, for a zone this runtime no longer knows (as the drip copes). */
+/** A date in the reader's zone; in UTC, and said so, for a zone this runtime no longer knows. */
 function localDate(iso: string, timezone: string): string {
-  const format = (timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long' }).format(new Date(iso));
-  try {
-    return format(timezone);
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return `${format('UTC')} (UTC)`;
-  }
+  const { text, known } = formatInZone(new Date(iso), timezone, { weekday: 'long', day: 'numeric', month: 'long' });
+  return known ? text : `${text} (UTC)`;
 }
 
 /** "America/New_York" reads as "New York time". */
@@ -57,7 +52,7 @@ function described(errors: Record<string, string>, name: string, hint: string) {
 export function preferencesPage(sub: Subscriber, token: string, unsubscribeToken: string, totalDays: number, view: PreferencesView = {}) {
   if (sub.status === 'suppressed') {
     // Not "you unsubscribed" (they did not), and no sign-up link: a new sign-up to this address sends nothing.
-    return messagePage('Our emails to you have stopped', SUPPRESSED, html`<p>If you would like the course again, reply to any of our emails and we will look into it with you.</p>`);
+    return messagePage('Our emails to you have stopped', `${SUPPRESSED} Nothing else changed on your side.`, html`<p>If you would like the course again, reply to any of our emails and we will look into it with you.</p>`);
   }
   if (sub.status === 'unsubscribed') {
     return messagePage('You are unsubscribed', 'You get no emails from this course.', html`<p><a href="/">Sign up again</a></p>`);

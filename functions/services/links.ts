@@ -47,6 +47,9 @@ export async function openPreferences(deps: ServiceDeps, token: unknown): Promis
 
 export type ConfirmOutcome = 'confirmed' | 'already-confirmed';
 
+/** Why a suppressed reader gets nothing: not "you unsubscribed" (they did not). Their pages say it too. */
+export const SUPPRESSED = 'An earlier email could not be delivered to this address, or was reported as unwanted, so we stopped sending.';
+
 /** One answer for a confirm link whose sign-up is gone or was replaced: it tells its holder nothing of the address now. */
 const OLD_CONFIRM = 'This sign-up has expired, or a newer email replaced this link.';
 
@@ -62,7 +65,7 @@ export async function peekConfirm(deps: ServiceDeps, token: unknown): Promise<Su
   const { sub, secret } = await openLink(deps, token, 'confirm');
   if (!sub || sub.optinId !== secret) throw new AppError('stale-link', OLD_CONFIRM);
   if (sub.status === 'unsubscribed') throw new AppError('gone', 'You have unsubscribed from this course.');
-  if (sub.status === 'suppressed') throw new AppError('gone', 'An earlier email could not be delivered to this address, or was reported as unwanted, so we stopped sending.');
+  if (sub.status === 'suppressed') throw new AppError('gone', SUPPRESSED);
   if (sub.status !== 'pending') return 'already-confirmed';
   if (isExpiredPending(sub, deps.clock.now())) throw new AppError('expired-link', 'This sign-up has expired.');
   return sub;

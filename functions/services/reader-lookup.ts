@@ -1,3 +1,4 @@
+import { formatInZone } from '../core/schedule.js';
 import { normalizeEmail, type Subscriber } from '../core/subscriber.js';
 import { maskEmail, type ServiceDeps } from './deps.js';
 import { suppressionHash } from './notices.js';
@@ -15,21 +16,11 @@ export type ReaderView =
   | { found: 'reduced'; status: string; at: string; reason: string }
   | { found: 'none' };
 
-/**
- * A time in the reader's zone. A zone this runtime's time-zone data no longer
- * knows (a record older than a tzdata change) is shown in UTC and said so: the
- * drip copes with such a reader, and the lookup is where the author finds them.
- */
+/** A time in the reader's zone; in UTC, said so, for a zone this runtime no longer knows (the lookup is where the author finds them). */
 export function inZone(iso: string | number, timezone: string): TimeInZone {
   const date = new Date(iso);
-  const format = (timeZone: string) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' }).format(date);
-  try {
-    return { utc: date.toISOString(), local: format(timezone) };
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return { utc: date.toISOString(), local: `${format('UTC')} (their zone, ${timezone}, is not known here)` };
-  }
+  const { text, known } = formatInZone(date, timezone, { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  return { utc: date.toISOString(), local: known ? text : `${text} (their zone, ${timezone}, is not known here)` };
 }
 
 export async function lookupReader(deps: Pick<ServiceDeps, 'store' | 'config' | 'log'>, typed: string): Promise<ReaderView> {
